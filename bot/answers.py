@@ -1,0 +1,224 @@
+"""The one answer object every surface renders, and the engine that produces it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+from bot.knowledge import Entry, KnowledgeBase
+from bot.matcher import SHARED, Candidate, Decision, Matcher, Thresholds
+from bot.text import detect_language
+
+MAX_QUESTION_CHARS = 500
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked at all (empty, or too long); `key` names the message."""
+
+    def __init__(self, key: str, **values: int) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
+
+
+@dataclass(frozen=True)
+class SourceRef:
+    """A cited source as shown to users (a catalogued document or an unchecked link)."""
+
+    id: str | None
+    title: str
+    outlet: str
+    published: str | None
+    url: str
+    quote: str
+    checked: bool = True
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A "did you mean" or related entry."""
+
+    id: str
+    question: str
+    confidence: float
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What Steward says about one question; JSON, embeds, DMs and eval all render this."""
+
+    question: str
+    answered: bool
+    id: str | None
+    matched_question: str | None
+    answer: str
+    confidence: float
+    sources: tuple[SourceRef, ...]
+    note: str | None
+    suggestions: tuple[Suggestion, ...]
+    lang: str
+    related: tuple[Suggestion, ...] = field(default=())
+    origin: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The contract's JSON answer object."""
+        return {
+            "question": self.question,
+            "answered": self.answered,
+            "id": self.id,
+            "matched_question": self.matched_question,
+            "answer": self.answer,
+            "confidence": round(self.confidence, 3),
+            "sources": [
+                {k: v for k, v in asdict(s).items() if k != "checked"} for s in self.sources
+            ],
+            "note": self.note,
+            "suggestions": [asdict(s) for s in self.suggestions],
+            "lang": self.lang,
+        }
+
+
+def validate_question(question: str) -> str:
+    """The question stripped, or `QuestionError` when it is empty or over the limit."""
+    text = question.strip()
+    if not text:
+        raise QuestionError("empty_question")
+    if len(text) > MAX_QUESTION_CHARS:
+        raise QuestionError("too_long", length=len(text), limit=MAX_QUESTION_CHARS)
+    return text
+
+
+class Engine:
+    """Shared knowledge plus each server's own entries, one index over all of them."""
+
+    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+        self.kb = kb
+        self.matcher = Matcher(kb.lexicon, thresholds) if thresholds else Matcher(kb.lexicon)
+        self.matcher.add_all(kb.entries.values())
+        self._guild_entries: dict[str, dict[str, Entry]] = {}
+
+    # -- entries --------------------------------------------------------------------------
+
+    def entries(self, guild: str | None = None) -> list[Entry]:
+        """Entries visible from a server (shared, then its own) or from a DM (shared only)."""
+        own = list(self._guild_entries.get(guild, {}).values()) if guild else []
+        return [*self.kb.entries.values(), *own]
+
+    def guild_entries(self, guild: str) -> list[Entry]:
+        """Only the server's own entries."""
+        return list(self._guild_entries.get(guild, {}).values())
+
+    def entry(self, entry_id: str, guild: str | None = None) -> Entry | None:
+        """An entry by id as seen from a server (its own first) or a DM."""
+        if guild:
+            own = self._guild_entries.get(guild, {}).get(entry_id)
+            if own is not None:
+                return own
+        return self.kb.entries.get(entry_id)
+
+    def put(self, entry: Entry, guild: str | None) -> None:
+        """Add or replace an entry (shared when `guild` is None); the index updates in place."""
+        if guild is None:
+            self.kb.entries[entry.id] = entry
+            self.matcher.add(entry, SHARED)
+        else:
+            self._guild_entries.setdefault(guild, {})[entry.id] = entry
+            self.matcher.add(entry, guild)
+
+    def drop(self, entry_id: str, guild: str | None) -> None:
+        """Remove an entry from the knowledge and the index."""
+        if guild is None:
+            self.kb.entries.pop(entry_id, None)
+            self.matcher.remove(entry_id, SHARED)
+        else:
+            self._guild_entries.get(guild, {}).pop(entry_id, None)
+            self.matcher.remove(entry_id, guild)
+
+    def replace_guild(self, guild: str, entries: Iterable[Entry]) -> None:
+        """Swap a server's whole set of entries."""
+        for old in list(self._guild_entries.get(guild, {})):
+            self.drop(old, guild)
+        for entry in entries:
+            self.put(entry, guild)
+
+    def replace_shared(self, kb: KnowledgeBase) -> None:
+        """Swap the shared knowledge (after a validated reload)."""
+        for old in list(self.kb.entries):
+            self.matcher.remove(old, SHARED)
+        self.kb = kb
+        self.matcher.lexicon = kb.lexicon
+        self.matcher.add_all(kb.entries.values())
+
+    # -- asking ---------------------------------------------------------------------------
+
+    def ask(self, question: str, guild: str | None = None, lang: str = "auto") -> Answer:
+        """Answer `question` as seen from `guild` (None: a DM or the CLI) in `lang`."""
+        text = validate_question(question)
+        lang = detect_language(text) if lang == "auto" else lang
+        owners = (SHARED, guild) if guild else (SHARED,)
+        result = self.matcher.match(text, owners)
+        best = result.best
+        if result.decision is Decision.ANSWER and best is not None:
+            entry = self._entry_for(best)
+            if entry is not None:
+                return self.render(entry, lang, question=text, confidence=best.score, guild=guild)
+        suggestions = ()
+        if result.decision is Decision.SUGGEST:
+            suggestions = self._suggestions(result.candidates, lang)
+        return Answer(text, False, None, None, "", best.score if best else 0.0, (), None,
+                      suggestions, lang)
+
+    def render(self, entry: Entry, lang: str, *, question: str | None = None,
+               confidence: float = 1.0, guild: str | None = None) -> Answer:
+        """The answer object for a known entry (a match, a button press or /faq show)."""
+        matched_q, answer, note = entry.text(lang)
+        related = tuple(
+            Suggestion(r.id, r.text(lang)[0], 1.0)
+            for rid in entry.related
+            if (r := self.entry(rid, guild)) is not None
+        )
+        return Answer(
+            question=question if question is not None else matched_q,
+            answered=True, id=entry.id, matched_question=matched_q, answer=answer,
+            confidence=confidence, sources=self._sources(entry), note=note, suggestions=(),
+            lang=lang, related=related, origin=entry.origin,
+        )
+
+    def suggest(self, text: str, guild: str | None = None, limit: int = 25) -> list[Suggestion]:
+        """Entries for autocomplete: ranked by the matcher on partial text, or the first ones."""
+        owners = {SHARED, guild} if guild else {SHARED}
+        lang = detect_language(text) if text.strip() else "en"
+        ranked = self.matcher.rank(text, owners, limit=limit, prefix=True) if text.strip() else []
+        out = [Suggestion(c.entry_id, e.text(lang)[0], c.score)
+               for c in ranked if (e := self._entry_for(c)) is not None]
+        if len(out) < limit and not text.strip():
+            out += [Suggestion(e.id, e.text(lang)[0], 0.0) for e in self.entries(guild)[:limit]]
+        return out[:limit]
+
+    def _entry_for(self, cand: Candidate) -> Entry | None:
+        if cand.owner == SHARED:
+            return self.kb.entries.get(cand.entry_id)
+        return self._guild_entries.get(cand.owner, {}).get(cand.entry_id)
+
+    def _suggestions(self, cands: Iterable[Candidate], lang: str) -> tuple[Suggestion, ...]:
+        floor = self.matcher.thresholds.suggest
+        return tuple(
+            Suggestion(c.entry_id, e.text(lang)[0], round(c.score, 3))
+            for c in cands
+            if c.score >= floor and (e := self._entry_for(c)) is not None
+        )
+
+    def _sources(self, entry: Entry) -> tuple[SourceRef, ...]:
+        refs: list[SourceRef] = []
+        for cit in entry.sources:
+            if cit.source is not None:
+                src = self.kb.sources.get(cit.source)
+                if src is None:
+                    continue
+                refs.append(SourceRef(src.id, src.title, src.outlet, src.published, src.url,
+                                      cit.quote or ""))
+            elif cit.url:
+                refs.append(SourceRef(None, cit.title or cit.url, "link", None, cit.url,
+                                      cit.quote or "", checked=False))
+        return tuple(refs)

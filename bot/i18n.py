@@ -1,0 +1,65 @@
+"""Every message the bot writes, in English and Spanish."""
+
+from __future__ import annotations
+
+MESSAGES: dict[str, dict[str, str]] = {
+    "declined": {
+        "en": "I don't know: my FAQ has no sourced answer to that question.",
+        "es": "No lo sé: mis preguntas frecuentes no tienen una respuesta con fuentes para eso.",
+    },
+    "did_you_mean": {
+        "en": "I'm not sure what you mean. Did you mean one of these?",
+        "es": "No estoy seguro de lo que preguntas. ¿Quisiste decir alguna de estas?",
+    },
+    "empty_question": {
+        "en": "Please ask a question: the text was empty.",
+        "es": "Escribe una pregunta: el texto estaba vacío.",
+    },
+    "too_long": {
+        "en": "That question is too long ({length} characters; the limit is {limit}). Please shorten it.",
+        "es": "La pregunta es demasiado larga ({length} caracteres; el límite es {limit}). Acórtala, por favor.",
+    },
+    "sources": {"en": "Sources", "es": "Fuentes"},
+    "note": {"en": "Note", "es": "Nota"},
+    "confidence": {"en": "Confidence", "es": "Confianza"},
+    "related": {"en": "Related", "es": "Relacionadas"},
+    "suggestions": {"en": "Did you mean", "es": "¿Quisiste decir"},
+    "quote_label": {
+        "en": "Quoted from the source",
+        "es": "Cita textual de la fuente, en su idioma original (inglés)",
+    },
+    "unchecked_link": {
+        "en": "link added by this server's moderators (its text is not checked)",
+        "es": "enlace añadido por los moderadores de este servidor (su texto no está verificado)",
+    },
+    "no_link": {"en": "no public link", "es": "sin enlace público"},
+    "published": {"en": "published", "es": "publicado"},
+    "rate_limited": {
+        "en": "You're asking quickly: please wait {seconds} s and try again.",
+        "es": "Estás preguntando muy rápido: espera {seconds} s y vuelve a intentarlo.",
+    },
+    "error": {
+        "en": "Something went wrong while answering. Please try again in a moment.",
+        "es": "Algo salió mal al responder. Inténtalo de nuevo en un momento.",
+    },
+    "unknown_entry": {
+        "en": "There is no FAQ entry with the id `{entry_id}`.",
+        "es": "No hay ninguna entrada con el id `{entry_id}`.",
+    },
+    "entry_footer": {"en": "FAQ entry {entry_id}", "es": "Entrada {entry_id}"},
+    "server_entry": {"en": "this server's entry", "es": "entrada de este servidor"},
+    "list_title": {"en": "FAQ entries", "es": "Entradas de las preguntas frecuentes"},
+    "page": {"en": "Page {page} of {pages}", "es": "Página {page} de {pages}"},
+    "sources_title": {"en": "Where Steward's answers come from", "es": "De dónde vienen las respuestas"},
+    "not_yours": {
+        "en": "These buttons belong to someone else's question: ask your own with /ask.",
+        "es": "Estos botones son de la pregunta de otra persona: haz la tuya con /ask.",
+    },
+}
+
+
+def t(key: str, lang: str = "en", **values: object) -> str:
+    """The message `key` in `lang` (English when missing), formatted with `values`."""
+    texts = MESSAGES[key]
+    template = texts.get(lang) or texts["en"]
+    return template.format(**values) if values else template

@@ -1,0 +1,506 @@
+"""The knowledge base: sources, FAQ entries and their validation (`steward check`).
+
+Everything here is plain Python. Entries are parsed from YAML into typed objects; every problem is
+collected as a `Problem` with a file and line, so a moderator or a maintainer sees all of them at
+once, and nothing is used until there are none.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from bot.text import Lexicon, fold_quote, phrasing_key
+from bot.yamlsafe import LineDict, YamlError, load_yaml
+
+LANGUAGES = ("en", "es")
+TRANSLATED = ("es",)
+ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+URL_PATTERN = re.compile(r"^https?://[^\s<>\"]+$")
+MAX_ID = 64
+MAX_QUESTION = 150
+MAX_ANSWER = 1000
+MAX_NOTE = 600
+MAX_QUOTE = 500
+MAX_ALTERNATES = 40
+MAX_TAGS = 10
+
+ENTRY_KEYS = frozenset(
+    {"id", "question", "alternates", "answer", "sources", "note", "related", "tags", "translations"}
+)
+TRANSLATION_KEYS = frozenset({"question", "alternates", "answer", "note"})
+SOURCE_KEYS = frozenset({"id", "title", "outlet", "url", "file", "published", "kind", "note"})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with the knowledge, reported as `path:line: message`."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass(frozen=True)
+class Source:
+    """A document in the catalogue, with its full text for quote checks."""
+
+    id: str
+    title: str
+    outlet: str
+    url: str
+    file: str
+    published: str
+    kind: str
+    note: str | None
+    text: str = field(repr=False, default="")
+
+    @property
+    def folded_text(self) -> str:
+        """The text with whitespace and typographic quotes folded."""
+        return fold_quote(self.text)
+
+
+@dataclass(frozen=True)
+class Citation:
+    """An entry's reference: a catalogued source with a verbatim quote, or a bare URL."""
+
+    source: str | None = None
+    quote: str | None = None
+    url: str | None = None
+    title: str | None = None
+
+    def to_yaml(self) -> dict[str, str]:
+        """The citation as it is written in a FAQ file."""
+        data = {"source": self.source, "quote": self.quote, "url": self.url, "title": self.title}
+        return {k: v for k, v in data.items() if v}
+
+
+@dataclass(frozen=True)
+class Translation:
+    """An entry's text in another language."""
+
+    question: str
+    answer: str
+    alternates: tuple[str, ...] = ()
+    note: str | None = None
+
+    def to_yaml(self) -> dict[str, Any]:
+        """The translation as it is written in a FAQ file."""
+        data: dict[str, Any] = {"question": self.question}
+        if self.alternates:
+            data["alternates"] = list(self.alternates)
+        data["answer"] = self.answer
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One FAQ entry. `origin` is "shared" or the id of the server that owns it."""
+
+    id: str
+    question: str
+    answer: str
+    sources: tuple[Citation, ...]
+    alternates: tuple[str, ...] = ()
+    note: str | None = None
+    related: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    translations: Mapping[str, Translation] = field(default_factory=dict)
+    origin: str = "shared"
+    path: str = ""
+    line: int = 0
+
+    def text(self, lang: str) -> tuple[str, str, str | None]:
+        """Question, answer and note in `lang`, falling back to English."""
+        tr = self.translations.get(lang)
+        if tr is None:
+            return self.question, self.answer, self.note
+        return tr.question, tr.answer, tr.note if tr.note else None
+
+    def phrasings(self) -> list[tuple[str, str]]:
+        """Every (language, phrasing) the matcher indexes for this entry."""
+        out = [("en", self.question), *(("en", a) for a in self.alternates)]
+        for lang, tr in self.translations.items():
+            out += [(lang, tr.question), *((lang, a) for a in tr.alternates)]
+        return out
+
+    def to_yaml(self) -> dict[str, Any]:
+        """The entry as it is written in a FAQ file (the export format)."""
+        data: dict[str, Any] = {"id": self.id, "question": self.question}
+        if self.alternates:
+            data["alternates"] = list(self.alternates)
+        data["answer"] = self.answer
+        data["sources"] = [c.to_yaml() for c in self.sources]
+        if self.note:
+            data["note"] = self.note
+        if self.related:
+            data["related"] = list(self.related)
+        if self.tags:
+            data["tags"] = list(self.tags)
+        if self.translations:
+            data["translations"] = {k: v.to_yaml() for k, v in self.translations.items()}
+        return data
+
+
+@dataclass
+class KnowledgeBase:
+    """The shared knowledge: source catalogue, entries in file order, and the lexicon."""
+
+    root: Path
+    sources: dict[str, Source]
+    entries: dict[str, Entry]
+    lexicon: Lexicon
+
+
+class _Collector:
+    """Gathers problems for one file."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.problems: list[Problem] = []
+
+    def add(self, line: int, message: str) -> None:
+        self.problems.append(Problem(self.path, line, message))
+
+    def text(self, data: LineDict, key: str, limit: int, *, required: bool) -> str | None:
+        value = data.get(key)
+        if value is None:
+            if required:
+                self.add(data.line, f"missing field '{key}'")
+            return None
+        if not isinstance(value, str) or not value.strip():
+            self.add(data.line_of(key), f"'{key}' must be non-empty text")
+            return None
+        value = value.strip()
+        if len(value) > limit:
+            self.add(data.line_of(key), f"'{key}' is {len(value)} characters; the limit is {limit}")
+        return value
+
+    def text_list(self, data: LineDict, key: str, limit: int, most: int) -> tuple[str, ...]:
+        value = data.get(key)
+        if value is None:
+            return ()
+        line = data.line_of(key)
+        if not isinstance(value, list):
+            self.add(line, f"'{key}' must be a list")
+            return ()
+        out: list[str] = []
+        for item in value:
+            if not isinstance(item, str) or not item.strip():
+                self.add(line, f"'{key}' items must be non-empty text, not {item!r}")
+            elif len(item.strip()) > limit:
+                self.add(line, f"an item of '{key}' is over {limit} characters: {item[:40]!r}...")
+            else:
+                out.append(item.strip())
+        if len(out) > most:
+            self.add(line, f"'{key}' has {len(out)} items; the limit is {most}")
+        return tuple(out)
+
+    def unknown_keys(self, data: LineDict, allowed: Iterable[str], what: str) -> None:
+        for key in data:
+            if key not in allowed:
+                self.add(data.line_of(key), f"unknown key '{key}' in {what}")
+
+
+def _parse_citation(col: _Collector, raw: Any, line: int) -> Citation | None:
+    if not isinstance(raw, LineDict):
+        col.add(line, "each source must be a mapping with 'source' and 'quote', or 'url'")
+        return None
+    col.unknown_keys(raw, ("source", "quote", "url", "title"), "a source reference")
+    source, quote, url = raw.get("source"), raw.get("quote"), raw.get("url")
+    title = raw.get("title")
+    if url is not None:
+        if source is not None:
+            col.add(raw.line, "a source reference has either 'source' or 'url', not both")
+            return None
+        if not isinstance(url, str) or not URL_PATTERN.match(url.strip()):
+            col.add(raw.line_of("url"), f"'url' must be an http(s) link, not {url!r}")
+            return None
+        if quote is not None and (not isinstance(quote, str) or len(quote) > MAX_QUOTE):
+            col.add(raw.line_of("quote"), f"'quote' must be text of at most {MAX_QUOTE} characters")
+            return None
+        return Citation(url=url.strip(), title=title if isinstance(title, str) else None,
+                        quote=quote.strip() if isinstance(quote, str) else None)
+    if not isinstance(source, str) or not source.strip():
+        col.add(raw.line, "a source reference needs 'source' (a source id) or 'url'")
+        return None
+    if not isinstance(quote, str) or not quote.strip():
+        col.add(raw.line_of("quote"), f"source '{source}' needs a 'quote' from its text")
+        return None
+    if len(quote) > MAX_QUOTE:
+        col.add(raw.line_of("quote"), f"quote is {len(quote)} characters; the limit is {MAX_QUOTE}")
+    return Citation(source=source.strip(), quote=quote.strip())
+
+
+def _parse_translations(col: _Collector, data: LineDict) -> dict[str, Translation]:
+    raw = data.get("translations")
+    if raw is None:
+        return {}
+    if not isinstance(raw, LineDict):
+        col.add(data.line_of("translations"), "'translations' must be a mapping of language codes")
+        return {}
+    out: dict[str, Translation] = {}
+    for lang, body in raw.items():
+        if lang not in TRANSLATED:
+            col.add(raw.line_of(lang), f"unknown language '{lang}' (supported: {', '.join(TRANSLATED)})")
+            continue
+        if not isinstance(body, LineDict):
+            col.add(raw.line_of(lang), f"translation '{lang}' must be a mapping")
+            continue
+        col.unknown_keys(body, TRANSLATION_KEYS, f"translation '{lang}'")
+        question = col.text(body, "question", MAX_QUESTION, required=True)
+        answer = col.text(body, "answer", MAX_ANSWER, required=True)
+        note = col.text(body, "note", MAX_NOTE, required=False)
+        alternates = col.text_list(body, "alternates", MAX_QUESTION, MAX_ALTERNATES)
+        if question and answer:
+            out[lang] = Translation(question, answer, alternates, note)
+    return out
+
+
+def parse_entry(col: _Collector, data: Any, line: int, origin: str) -> Entry | None:
+    """Build one entry from parsed YAML, adding every problem found to `col`."""
+    if not isinstance(data, LineDict):
+        col.add(line, "each entry must be a mapping")
+        return None
+    before = len(col.problems)
+    col.unknown_keys(data, ENTRY_KEYS, "an entry")
+    entry_id = data.get("id")
+    if entry_id is None:
+        col.add(data.line, "missing field 'id'")
+    elif not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id) or len(entry_id) > MAX_ID:
+        col.add(data.line_of("id"), f"bad id {entry_id!r}: use lowercase letters, digits and hyphens "
+                f"(at most {MAX_ID} characters)")
+        entry_id = None
+    question = col.text(data, "question", MAX_QUESTION, required=True)
+    answer = col.text(data, "answer", MAX_ANSWER, required=True)
+    note = col.text(data, "note", MAX_NOTE, required=False)
+    alternates = col.text_list(data, "alternates", MAX_QUESTION, MAX_ALTERNATES)
+    related = col.text_list(data, "related", MAX_ID, MAX_TAGS)
+    tags = col.text_list(data, "tags", MAX_ID, MAX_TAGS)
+    citations: list[Citation] = []
+    raw_sources = data.get("sources")
+    if raw_sources is None:
+        col.add(data.line, "missing field 'sources' (at least one source is required)")
+    elif not isinstance(raw_sources, list) or not raw_sources:
+        col.add(data.line_of("sources"), "'sources' must be a non-empty list")
+    else:
+        for raw in raw_sources:
+            cit = _parse_citation(col, raw, data.line_of("sources"))
+            if cit:
+                citations.append(cit)
+    translations = _parse_translations(col, data)
+    if len(col.problems) > before or not (entry_id and question and answer):
+        return None
+    return Entry(
+        id=entry_id, question=question, answer=answer, sources=tuple(citations),
+        alternates=alternates, note=note, related=related, tags=tags,
+        translations=translations, origin=origin, path=col.path, line=data.line,
+    )
+
+
+def parse_entries(text: str, path: str, origin: str = "shared") -> tuple[list[Entry], list[Problem]]:
+    """Parse a FAQ file's text. Entries with problems are left out; all problems are returned."""
+    col = _Collector(path)
+    try:
+        data = load_yaml(text)
+    except YamlError as exc:
+        col.add(exc.line, str(exc))
+        return [], col.problems
+    if data is None:
+        return [], []
+    if not isinstance(data, list):
+        col.add(getattr(data, "line", 1), "a FAQ file must be a YAML list of entries")
+        return [], col.problems
+    entries = [e for item in data if (e := parse_entry(col, item, getattr(item, "line", 1), origin))]
+    return entries, col.problems
+
+
+def validate_entries(
+    entries: Iterable[Entry],
+    sources: Mapping[str, Source],
+    *,
+    known_ids: Iterable[str] = (),
+    taken_phrasings: Mapping[str, str] | None = None,
+    require_translations: bool = False,
+) -> list[Problem]:
+    """Cross-entry checks: ids, sources, quotes, related ids and one phrasing per entry.
+
+    `known_ids` are ids that exist elsewhere (shared entries seen from a server) and may be
+    related to but not reused; `taken_phrasings` maps phrasing keys already used to their entry.
+    """
+    entries = list(entries)
+    problems: list[Problem] = []
+    outside = set(known_ids)
+    seen: dict[str, Entry] = {}
+    phrasings: dict[str, str] = dict(taken_phrasings or {})
+    for e in entries:
+        if e.id in seen or e.id in outside:
+            where = seen[e.id] if e.id in seen else None
+            also = f" (also at {where.path}:{where.line})" if where else " (already in use)"
+            problems.append(Problem(e.path, e.line, f"duplicate id '{e.id}'{also}"))
+        seen.setdefault(e.id, e)
+    all_ids = outside | set(seen)
+    for e in entries:
+        for cit in e.sources:
+            if cit.source is None:
+                continue
+            src = sources.get(cit.source)
+            if src is None:
+                problems.append(Problem(e.path, e.line, f"{e.id}: unknown source '{cit.source}'"))
+            elif fold_quote(cit.quote or "") not in src.folded_text:
+                problems.append(Problem(
+                    e.path, e.line,
+                    f"{e.id}: quote is not verbatim in source '{cit.source}': {cit.quote!r}"))
+        for rel in e.related:
+            if rel == e.id:
+                problems.append(Problem(e.path, e.line, f"{e.id}: an entry cannot be related to itself"))
+            elif rel not in all_ids:
+                problems.append(Problem(e.path, e.line, f"{e.id}: unknown related id '{rel}'"))
+        if require_translations:
+            for lang in TRANSLATED:
+                if lang not in e.translations:
+                    problems.append(Problem(e.path, e.line, f"{e.id}: missing '{lang}' translation"))
+        own: set[str] = set()
+        for _lang, text in e.phrasings():
+            key = phrasing_key(text)
+            if not key:
+                problems.append(Problem(e.path, e.line, f"{e.id}: phrasing {text!r} has no words"))
+                continue
+            if key in own:
+                continue
+            own.add(key)
+            other = phrasings.get(key)
+            if other is not None and other != e.id:
+                problems.append(Problem(
+                    e.path, e.line, f"{e.id}: phrasing {text!r} is also on entry '{other}'"))
+            else:
+                phrasings[key] = e.id
+    return problems
+
+
+def _load_sources(root: Path) -> tuple[dict[str, Source], list[Problem]]:
+    path = root / "sources.yaml"
+    col = _Collector(str(path))
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        col.add(0, "missing the source catalogue sources.yaml")
+        return {}, col.problems
+    except YamlError as exc:
+        col.add(exc.line, str(exc))
+        return {}, col.problems
+    if not isinstance(data, list):
+        col.add(1, "sources.yaml must be a YAML list of sources")
+        return {}, col.problems
+    sources: dict[str, Source] = {}
+    for item in data:
+        if not isinstance(item, LineDict):
+            col.add(1, "each source must be a mapping")
+            continue
+        col.unknown_keys(item, SOURCE_KEYS, "a source")
+        fields = {k: col.text(item, k, 500, required=True)
+                  for k in ("id", "title", "outlet", "file", "published", "kind")}
+        url = item.get("url")
+        if not isinstance(url, str) or not (url == "" or URL_PATTERN.match(url)):
+            col.add(item.line_of("url"), "'url' must be an http(s) link (or \"\" for a reference)")
+        note = col.text(item, "note", MAX_NOTE, required=False)
+        sid = fields["id"]
+        if sid is None or any(v is None for v in fields.values()) or not isinstance(url, str):
+            continue
+        if not ID_PATTERN.match(sid):
+            col.add(item.line_of("id"), f"bad source id {sid!r}")
+            continue
+        if sid in sources:
+            col.add(item.line_of("id"), f"duplicate source id '{sid}'")
+            continue
+        file_path = root / "sources" / str(fields["file"])
+        if not file_path.resolve().is_relative_to((root / "sources").resolve()):
+            col.add(item.line_of("file"), f"source file {fields['file']!r} is outside sources/")
+            continue
+        try:
+            text = file_path.read_text(encoding="utf-8")
+        except OSError:
+            col.add(item.line_of("file"), f"source file not found: sources/{fields['file']}")
+            continue
+        sources[sid] = Source(sid, str(fields["title"]), str(fields["outlet"]), url,
+                              str(fields["file"]), str(fields["published"]), str(fields["kind"]),
+                              note, text)
+    return sources, col.problems
+
+
+def _load_lexicon(root: Path) -> tuple[Lexicon, list[Problem]]:
+    path = root / "synonyms.yaml"
+    col = _Collector(str(path))
+    if not path.exists():
+        return Lexicon(), []
+    try:
+        data = load_yaml(path.read_text(encoding="utf-8"))
+    except YamlError as exc:
+        col.add(exc.line, str(exc))
+        return Lexicon(), col.problems
+    if not isinstance(data, LineDict):
+        col.add(1, "synonyms.yaml must be a mapping with 'stop_words' and 'synonyms'")
+        return Lexicon(), col.problems
+    col.unknown_keys(data, ("stop_words", "synonyms"), "synonyms.yaml")
+    stops_raw = data.get("stop_words") or {}
+    syn_raw = data.get("synonyms") or {}
+    stops: list[str] = []
+    if isinstance(stops_raw, LineDict):
+        for lang, words in stops_raw.items():
+            if lang not in LANGUAGES or not isinstance(words, list):
+                col.add(stops_raw.line_of(lang), f"stop_words.{lang} must be a list, for en or es")
+            else:
+                stops += [str(w) for w in words]
+    else:
+        col.add(data.line_of("stop_words"), "'stop_words' must map a language to a list of words")
+    synonyms: dict[str, list[str]] = {}
+    if isinstance(syn_raw, LineDict):
+        for canonical, variants in syn_raw.items():
+            if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
+                col.add(syn_raw.line_of(canonical), f"synonyms.{canonical} must be a list of text")
+            else:
+                synonyms[canonical] = variants
+    else:
+        col.add(data.line_of("synonyms"), "'synonyms' must map a canonical word to its variants")
+    common_path = root / "common-words.txt"
+    common: list[str] = []
+    if common_path.exists():
+        lines = common_path.read_text(encoding="utf-8").splitlines()
+        common = [w.strip() for w in lines if w.strip() and not w.startswith("#")]
+    return Lexicon.from_mapping(synonyms, stops, common), col.problems
+
+
+def load_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
+    """Load and fully validate a knowledge directory; the base holds only valid entries."""
+    root = Path(root)
+    sources, problems = _load_sources(root)
+    lexicon, lex_problems = _load_lexicon(root)
+    problems += lex_problems
+    entries: list[Entry] = []
+    faq_dir = root / "faq"
+    files = sorted(faq_dir.glob("*.yaml")) if faq_dir.is_dir() else []
+    if not files:
+        problems.append(Problem(str(faq_dir), 0, "no FAQ files (faq/*.yaml)"))
+    for path in files:
+        found, file_problems = parse_entries(path.read_text(encoding="utf-8"), str(path))
+        entries += found
+        problems += file_problems
+    problems += validate_entries(entries, sources, require_translations=True)
+    by_id: dict[str, Entry] = {}
+    for e in entries:
+        by_id.setdefault(e.id, e)
+    return KnowledgeBase(root, sources, by_id, lexicon), problems
+
+
+def with_origin(entry: Entry, origin: str, path: str) -> Entry:
+    """A copy of `entry` owned by `origin` and recorded as stored at `path`."""
+    return replace(entry, origin=origin, path=path)

@@ -1,0 +1,306 @@
+"""Match a question to FAQ entries: an inverted index to shortlist, weighted coverage and
+rapidfuzz to score, and one place (`Thresholds`) that decides answer / did-you-mean / decline.
+
+Why not rapidfuzz's WRatio or token_set_ratio alone: both give 90-100 to a short question whose
+words are a subset of a long phrasing ("how many starbucks stores" inside a phrasing about store
+votes), so a question about something the FAQ does not cover would be answered. Here every
+content word of the question must be accounted for, weighted by how rare it is (IDF over
+entries), and a word the knowledge has never seen weighs as much as the rarest one it has.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import Enum
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from bot.knowledge import Entry
+from bot.text import QUESTION_WORDS, Lexicon
+
+SHARED = "shared"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Every tuning constant of the decision, calibrated on data (see benchmarks/calibrate.py)."""
+
+    answer: float = 0.5  # at or above: answer
+    suggest: float = 0.3  # at or above (and below answer): "did you mean"
+    tie_margin: float = 0.03  # top two entries closer than this and below `sure`: ask which
+    sure: float = 0.85  # above this the top entry is answered even when another is close
+    question_word_weight: float = 0.35  # "who"/"when" count, but little
+    question_type_penalty: float = 0.7  # "who ..." against a phrasing asking "when ..."
+    common_unknown_weight: float = 0.3  # an unknown ordinary word, as a share of a name's weight
+    typo_cutoff: float = 86.0  # rapidfuzz ratio to accept a corrected word
+    typo_credit: float = 0.85  # a corrected or inflected word counts this much of a match
+    beta2: float = 1.0  # F-measure weight of the question's coverage over the phrasing's
+    fuzzy_share: float = 0.25  # share of the final score from rapidfuzz's token_sort_ratio
+    shortlist: int = 60  # phrasings scored in full after the index shortlist
+    max_suggestions: int = 3
+
+
+DEFAULT_THRESHOLDS = Thresholds()
+
+
+class Decision(Enum):
+    """What to do with a question."""
+
+    ANSWER = "answer"
+    SUGGEST = "suggest"
+    DECLINE = "decline"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An entry and how well the question matched its best phrasing."""
+
+    owner: str
+    entry_id: str
+    score: float
+    phrasing: str
+    lang: str
+
+
+@dataclass(frozen=True)
+class MatchResult:
+    """The matcher's verdict: the decision and the ranked distinct entries behind it."""
+
+    decision: Decision
+    candidates: tuple[Candidate, ...]
+
+    @property
+    def best(self) -> Candidate | None:
+        """The top candidate, if any."""
+        return self.candidates[0] if self.candidates else None
+
+
+@dataclass(frozen=True)
+class _Phrasing:
+    key: tuple[str, str]  # (owner, entry id)
+    lang: str
+    text: str
+    tokens: frozenset[str]
+    joined: str
+
+
+class Matcher:
+    """An in-memory index over every phrasing of every entry, updatable in place."""
+
+    def __init__(self, lexicon: Lexicon, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> None:
+        self.lexicon = lexicon
+        self.thresholds = thresholds
+        self._phrasings: dict[int, _Phrasing] = {}
+        self._by_entry: dict[tuple[str, str], list[int]] = {}
+        self._entry_types: dict[tuple[str, str], frozenset[str]] = {}
+        self._postings: dict[str, set[int]] = defaultdict(set)
+        self._entry_df: Counter[str] = Counter()
+        self._exact: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        self._next_id = 0
+        self._vocab_cache: list[str] | None = None
+        self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+
+    # -- building -------------------------------------------------------------------------
+
+    def add(self, entry: Entry, owner: str = SHARED) -> None:
+        """Index an entry (replacing any earlier version with the same owner and id)."""
+        key = (owner, entry.id)
+        self.remove(entry.id, owner)
+        ids: list[int] = []
+        entry_tokens: set[str] = set()
+        for lang, text in entry.phrasings():
+            toks = self.lexicon.content_tokens(text)
+            if not toks:
+                continue
+            pid = self._next_id
+            self._next_id += 1
+            token_set = frozenset(toks)
+            self._phrasings[pid] = _Phrasing(key, lang, text, token_set, " ".join(sorted(toks)))
+            for tok in token_set:
+                self._postings[tok].add(pid)
+            self._exact[tuple(sorted(token_set))].add(pid)
+            entry_tokens |= token_set
+            ids.append(pid)
+        self._by_entry[key] = ids
+        self._entry_types[key] = frozenset(entry_tokens & QUESTION_WORDS)
+        self._entry_df.update(entry_tokens)
+        self._vocab_changed()
+
+    def add_all(self, entries: Iterable[Entry], owner: str = SHARED) -> None:
+        """Index many entries."""
+        for entry in entries:
+            self.add(entry, owner)
+
+    def remove(self, entry_id: str, owner: str = SHARED) -> None:
+        """Drop an entry from the index; unknown ids are ignored."""
+        ids = self._by_entry.pop((owner, entry_id), None)
+        self._entry_types.pop((owner, entry_id), None)
+        if not ids:
+            return
+        entry_tokens: set[str] = set()
+        for pid in ids:
+            ph = self._phrasings.pop(pid)
+            for tok in ph.tokens:
+                self._postings[tok].discard(pid)
+                if not self._postings[tok]:
+                    del self._postings[tok]
+            exact_key = tuple(sorted(ph.tokens))
+            self._exact[exact_key].discard(pid)
+            if not self._exact[exact_key]:
+                del self._exact[exact_key]
+            entry_tokens |= ph.tokens
+        self._entry_df.subtract(entry_tokens)
+        self._entry_df += Counter()  # drop zero counts
+        self._vocab_changed()
+
+    def _vocab_changed(self) -> None:
+        self._vocab_cache = None
+        self._correct.cache_clear()
+
+    @property
+    def entry_count(self) -> int:
+        """How many entries are indexed (all owners)."""
+        return len(self._by_entry)
+
+    @property
+    def phrasing_count(self) -> int:
+        """How many phrasings are indexed (all owners)."""
+        return len(self._phrasings)
+
+    # -- scoring --------------------------------------------------------------------------
+
+    def _idf(self, token: str) -> float:
+        n = max(len(self._by_entry), 1)
+        df = self._entry_df.get(token, 0)
+        weight = math.log(1 + n / (df if df else 0.5))
+        if token in QUESTION_WORDS:
+            weight = min(weight, 1.0) * self.thresholds.question_word_weight
+        return weight
+
+    def _vocab(self) -> list[str]:
+        if self._vocab_cache is None:
+            self._vocab_cache = [t for t in self._postings if len(t) >= 4 and not t.isdigit()]
+        return self._vocab_cache
+
+    def _correct_uncached(self, token: str) -> str | None:
+        """An indexed word this one is a typo or an inflection of ("threats" ~ "threaten")."""
+        if len(token) < 5 or not token.isalpha():
+            return None
+        for cut in range(len(token) - 1, 4, -1):
+            if token[:cut] in self._postings:
+                return token[:cut]
+        vocab = self._vocab()
+        found = process.extractOne(
+            token, vocab, scorer=fuzz.ratio, score_cutoff=self.thresholds.typo_cutoff
+        )
+        if found:
+            return str(found[0])
+        longer = [t for t in vocab if t.startswith(token) and len(t) - len(token) <= 3]
+        return min(longer, key=len) if longer else None
+
+    def _resolve(self, tokens: list[str]) -> dict[str, tuple[str, float]]:
+        """Map each query token to (indexed token, credit); unknown tokens keep credit 0."""
+        resolved: dict[str, tuple[str, float]] = {}
+        for tok in tokens:
+            if tok in self._postings:
+                resolved[tok] = (tok, 1.0)
+            else:
+                fixed = self._correct(tok)
+                resolved[tok] = (fixed, self.thresholds.typo_credit) if fixed else (tok, 0.0)
+        return resolved
+
+    def match(self, question: str, owners: Iterable[str] = (SHARED,)) -> MatchResult:
+        """Rank entries visible to `owners` for `question` and decide what to do."""
+        allowed = set(owners)
+        ranked = self.rank(question, allowed)
+        return MatchResult(self._decide(ranked), tuple(ranked[: max(self.thresholds.max_suggestions, 1)]))
+
+    def rank(self, question: str, allowed: set[str], limit: int = 10, prefix: bool = False) -> list[Candidate]:
+        """Distinct entries, best first, each with its best phrasing's score."""
+        tokens = self.lexicon.content_tokens(question)
+        if not tokens:
+            return []
+        resolved = self._resolve(tokens)
+        if prefix:
+            last = tokens[-1]
+            if resolved[last][1] == 0.0:
+                completion = self._complete(last)
+                if completion:
+                    resolved[last] = (completion, 1.0)
+        query = {tok: (target, credit, self._idf(target) if credit else self._unknown_weight(tok))
+                 for tok, (target, credit) in resolved.items()}
+        q_types = frozenset(tokens) & QUESTION_WORDS
+        total_q = sum(w for _, _, w in query.values())
+        if total_q <= 0:
+            return []
+        acc: dict[int, float] = defaultdict(float)
+        for target, credit, weight in query.values():
+            if not credit:
+                continue
+            for pid in self._postings.get(target, ()):
+                acc[pid] += weight * credit
+        exact_ids = self._exact.get(tuple(sorted(t for t, c, _ in query.values() if c == 1.0)), set())
+        if len({t for t, c, _ in query.values() if c == 1.0}) != len(query):
+            exact_ids = set()
+        shortlist = sorted(acc, key=acc.__getitem__, reverse=True)
+        best: dict[tuple[str, str], Candidate] = {}
+        query_joined = " ".join(sorted(t for t, c, _ in query.values() if c) or tokens)
+        examined = 0
+        for pid in shortlist:
+            ph = self._phrasings[pid]
+            if ph.key[0] not in allowed:
+                continue
+            examined += 1
+            if examined > self.thresholds.shortlist:
+                break
+            score = self._score(ph, acc[pid], total_q, query_joined, pid in exact_ids)
+            # An entry answers the kinds of question its phrasings ask ("who", "when", ...).
+            e_types = self._entry_types[ph.key]
+            if q_types and e_types and not q_types & e_types:
+                score *= self.thresholds.question_type_penalty
+            prev = best.get(ph.key)
+            if prev is None or score > prev.score:
+                best[ph.key] = Candidate(ph.key[0], ph.key[1], score, ph.text, ph.lang)
+        return sorted(best.values(), key=lambda c: (-c.score, c.entry_id))[:limit]
+
+    def _score(self, ph: _Phrasing, matched: float, total_q: float, query_joined: str,
+               exact: bool) -> float:
+        if exact:
+            return 1.0
+        total_p = sum(self._idf(t) for t in ph.tokens)
+        q_cov = min(matched / total_q, 1.0)
+        p_cov = min(matched / total_p, 1.0) if total_p else 0.0
+        if q_cov == 0 or p_cov == 0:
+            return 0.0
+        # Weighted F-measure leaning on the question's words: all of them must be explained.
+        beta2 = self.thresholds.beta2
+        f_score = (1 + beta2) * q_cov * p_cov / (beta2 * p_cov + q_cov)
+        fuzzy = fuzz.token_sort_ratio(query_joined, ph.joined) / 100.0
+        share = self.thresholds.fuzzy_share
+        return round((1 - share) * f_score * q_cov ** 0.5 + share * fuzzy * q_cov, 4)
+
+    def _unknown_weight(self, token: str) -> float:
+        weight = math.log(1 + max(len(self._by_entry), 1) / 0.5)
+        if token in self.lexicon.common:
+            weight *= self.thresholds.common_unknown_weight
+        return weight
+
+    def _complete(self, partial: str) -> str | None:
+        """The most common indexed word starting with `partial` (for autocomplete)."""
+        options = [t for t in self._postings if t.startswith(partial)]
+        return max(options, key=lambda t: len(self._postings[t])) if options else None
+
+    def _decide(self, ranked: list[Candidate]) -> Decision:
+        th = self.thresholds
+        if not ranked or ranked[0].score < th.suggest:
+            return Decision.DECLINE
+        top = ranked[0].score
+        if top < th.answer:
+            return Decision.SUGGEST
+        if len(ranked) > 1 and top < th.sure and top - ranked[1].score < th.tie_margin:
+            return Decision.SUGGEST
+        return Decision.ANSWER

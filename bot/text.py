@@ -1,0 +1,183 @@
+"""Text normalisation shared by the knowledge checker and the matcher.
+
+Questions and phrasings go through the same steps so they meet halfway: case and accents folded,
+typographic quotes straightened, punctuation dropped, synonyms and abbreviations rewritten to one
+canonical token (from `synonyms.yaml` in the knowledge directory), stop words removed and a light
+suffix stemmer applied.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+_TYPOGRAPHIC = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u201b": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00ab": '"',
+        "\u00bb": '"',
+        "\u2013": "-",
+        "\u2014": "-",
+        "\u00a0": " ",
+    }
+)
+_WS = re.compile(r"\s+")
+_POSSESSIVE = re.compile(r"(\w)'s\b")
+_NON_WORD = re.compile(r"[^\w\s]+")
+_NUMBER_GROUPS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
+
+# Question words carry meaning ("who" vs "when") but little weight; a question asking "who" is
+# not answered by a phrasing asking "when" (see the matcher's question-type check).
+QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "howmany"})
+
+
+def fold_quote(text: str) -> str:
+    """Fold whitespace and typographic quotes only: the comparison used for verbatim quotes."""
+    return _WS.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
+
+
+def strip_accents(text: str) -> str:
+    """Remove combining accents ("organización" -> "organizacion"), keeping ñ as n."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+def basic_tokens(text: str) -> list[str]:
+    """Lower-case, accent-free, punctuation-free word tokens; no stop words removed."""
+    text = strip_accents(text.translate(_TYPOGRAPHIC)).casefold()
+    text = _NUMBER_GROUPS.sub("", text)  # "2,654" -> "2654"
+    text = _POSSESSIVE.sub(r"\1", text)
+    text = text.replace("'", "")
+    return _NON_WORD.sub(" ", text).replace("_", " ").split()
+
+
+def phrasing_key(text: str) -> str:
+    """The identity of a phrasing for the one-phrasing-one-entry rule."""
+    return " ".join(basic_tokens(text))
+
+
+def stem(token: str) -> str:
+    """A deliberately light suffix stemmer for English and Spanish (same on both sides)."""
+    if len(token) <= 3 or not token.isalpha():
+        return token
+    for suffix in ("aciones", "ations", "acion", "ation", "ings", "ing", "edly", "ed"):
+        if token.endswith(suffix) and len(token) - len(suffix) >= 3:
+            token = token[: -len(suffix)]
+            break
+    else:
+        if token.endswith("ies") and len(token) > 4:
+            token = token[:-3] + "y"
+        elif token.endswith("es") and len(token) > 4:
+            token = token[:-2]
+        elif token.endswith("s") and not token.endswith(("ss", "us", "is")) and len(token) > 3:
+            token = token[:-1]
+    while token[-1] in "aeo" and len(token) > 3:
+        token = token[:-1]
+    return token
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Stop words and synonym rewrites, loaded from the knowledge directory's data file."""
+
+    stop_words: frozenset[str] = frozenset()
+    # multi-word phrase (tuple of basic tokens) -> canonical token; longest phrases first
+    phrases: tuple[tuple[tuple[str, ...], str], ...] = ()
+    # single token -> canonical token
+    words: Mapping[str, str] = field(default_factory=dict)
+    max_phrase: int = 1
+    # stems of ordinary dictionary words: an unknown one weighs less than an unknown name
+    common: frozenset[str] = frozenset()
+
+    @classmethod
+    def from_mapping(
+        cls,
+        synonyms: Mapping[str, Iterable[str]],
+        stop_words: Iterable[str],
+        common_words: Iterable[str] = (),
+    ) -> Lexicon:
+        """Build from {canonical: [variants...]}, stop words and common dictionary words."""
+        phrases: dict[tuple[str, ...], str] = {}
+        words: dict[str, str] = {}
+        for canonical, variants in synonyms.items():
+            canon = "".join(basic_tokens(canonical))
+            for variant in [canonical, *variants]:
+                toks = tuple(basic_tokens(variant))
+                if len(toks) == 1:
+                    words[toks[0]] = canon
+                elif toks:
+                    phrases[toks] = canon
+        ordered = tuple(sorted(phrases.items(), key=lambda kv: -len(kv[0])))
+        max_phrase = max((len(p) for p in phrases), default=1)
+        stops = frozenset(t for w in stop_words for t in basic_tokens(w))
+        common = frozenset(stem(w) for w in common_words)
+        return cls(frozenset(stops), ordered, words, max_phrase, common)
+
+    def content_tokens(self, text: str) -> list[str]:
+        """Canonical, stemmed content tokens of a text, in order, duplicates kept."""
+        toks = basic_tokens(text)
+        out: list[str] = []
+        i = 0
+        phrase_index = self._phrase_index()
+        while i < len(toks):
+            matched = False
+            for length in range(min(self.max_phrase, len(toks) - i), 1, -1):
+                canon = phrase_index.get(tuple(toks[i : i + length]))
+                if canon is not None:
+                    out.append(canon)
+                    i += length
+                    matched = True
+                    break
+            if matched:
+                continue
+            tok = toks[i]
+            i += 1
+            canon = self.words.get(tok)
+            if canon is not None:
+                out.append(canon)
+            elif tok not in self.stop_words:
+                out.append(stem(tok))
+        return out
+
+    def _phrase_index(self) -> dict[tuple[str, ...], str]:
+        cached = self.__dict__.get("_phrase_cache")
+        if cached is None:
+            cached = dict(self.phrases)
+            object.__setattr__(self, "_phrase_cache", cached)
+        return cached
+
+
+# Cheap language cues: frequent function words and letters that are rare in English.
+_ES_WORDS = frozenset(
+    """el la los las del de que quien quienes cuando cuantos cuantas como donde por para con una
+    un es son fue esta estan hay se su sus sobre orden ejecutiva sindicato trabajadores trabajo
+    grupo cual cuales pasa paso dijo firmo segunda tiendas votaron contra hora porque mi
+    afilio puedo y o en al lo le qué""".split()
+)
+_EN_WORDS = frozenset(
+    """the of and to in is was who what when where which how did does do a an for on with by
+    at from are were about that this it they he she his her their many much signed chair""".split()
+)
+
+
+def detect_language(text: str) -> str:
+    """Guess "es" or "en" from function words and Spanish-only characters; English by default."""
+    raw = text.casefold()
+    score = 0.0
+    if "¿" in raw or "¡" in raw or "ñ" in raw:
+        score += 2
+    score += 0.5 * sum(1 for ch in raw if ch in "áéíóú")
+    for tok in basic_tokens(text):
+        if tok in _ES_WORDS:
+            score += 1
+        if tok in _EN_WORDS:
+            score -= 1
+    return "es" if score > 0 else "en"
