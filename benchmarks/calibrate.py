@@ -67,15 +67,23 @@ def main() -> None:
     results: list[tuple[float, float, Thresholds]] = []
     grid = itertools.product((0.45, 0.5, 0.55), (0.3,), (0.7, 1.0), (0.2, 0.3), (0.6, 0.7))
     for answer, suggest, beta2, common, qpen in grid:
-        th = replace(DEFAULT_THRESHOLDS, answer=answer, suggest=suggest, beta2=beta2,
-                     common_unknown_weight=common, question_type_penalty=qpen)
+        th = replace(
+            DEFAULT_THRESHOLDS,
+            answer=answer,
+            suggest=suggest,
+            beta2=beta2,
+            common_unknown_weight=common,
+            question_type_penalty=qpen,
+        )
         engine.matcher.thresholds = th
         s = scores_for(engine, files)
         results.append((min(s.values()), statistics.mean(s.values()), th))
     results.sort(key=lambda r: (r[0], r[1]), reverse=True)
     for worst, mean, th in results[:8]:
-        print(f"worst={worst:.3f} mean={mean:.3f} answer={th.answer} suggest={th.suggest} "
-              f"beta2={th.beta2} common={th.common_unknown_weight} qpen={th.question_type_penalty}")
+        print(
+            f"worst={worst:.3f} mean={mean:.3f} answer={th.answer} suggest={th.suggest} "
+            f"beta2={th.beta2} common={th.common_unknown_weight} qpen={th.question_type_penalty}"
+        )
 
 
 if __name__ == "__main__":

@@ -166,11 +166,19 @@ class Engine:
         suggestions = ()
         if result.decision is Decision.SUGGEST:
             suggestions = self._suggestions(result.candidates, lang)
-        return Answer(text, False, None, None, "", best.score if best else 0.0, (), None,
-                      suggestions, lang)
+        return Answer(
+            text, False, None, None, "", best.score if best else 0.0, (), None, suggestions, lang
+        )
 
-    def render(self, entry: Entry, lang: str, *, question: str | None = None,
-               confidence: float = 1.0, guild: str | None = None) -> Answer:
+    def render(
+        self,
+        entry: Entry,
+        lang: str,
+        *,
+        question: str | None = None,
+        confidence: float = 1.0,
+        guild: str | None = None,
+    ) -> Answer:
         """The answer object for a known entry (a match, a button press or /faq show)."""
         matched_q, answer, note = entry.text(lang)
         related = tuple(
@@ -180,18 +188,31 @@ class Engine:
         )
         return Answer(
             question=question if question is not None else matched_q,
-            answered=True, id=entry.id, matched_question=matched_q, answer=answer,
-            confidence=confidence, sources=self._sources(entry), note=note, suggestions=(),
-            lang=lang, related=related, origin=entry.origin,
+            answered=True,
+            id=entry.id,
+            matched_question=matched_q,
+            answer=answer,
+            confidence=confidence,
+            sources=self._sources(entry),
+            note=note,
+            suggestions=(),
+            lang=lang,
+            related=related,
+            origin=entry.origin,
         )
 
-    def suggest(self, text: str, guild: str | None = None, limit: int = 25) -> list[Suggestion]:
+    def suggest(
+        self, text: str, guild: str | None = None, limit: int = 25, lang: str | None = None
+    ) -> list[Suggestion]:
         """Entries for autocomplete: ranked by the matcher on partial text, or the first ones."""
         owners = {SHARED, guild} if guild else {SHARED}
-        lang = detect_language(text) if text.strip() else "en"
+        lang = lang or (detect_language(text) if text.strip() else "en")
         ranked = self.matcher.rank(text, owners, limit=limit, prefix=True) if text.strip() else []
-        out = [Suggestion(c.entry_id, e.text(lang)[0], c.score)
-               for c in ranked if (e := self._entry_for(c)) is not None]
+        out = [
+            Suggestion(c.entry_id, e.text(lang)[0], c.score)
+            for c in ranked
+            if (e := self._entry_for(c)) is not None
+        ]
         if len(out) < limit and not text.strip():
             out += [Suggestion(e.id, e.text(lang)[0], 0.0) for e in self.entries(guild)[:limit]]
         return out[:limit]
@@ -216,9 +237,21 @@ class Engine:
                 src = self.kb.sources.get(cit.source)
                 if src is None:
                     continue
-                refs.append(SourceRef(src.id, src.title, src.outlet, src.published, src.url,
-                                      cit.quote or ""))
+                refs.append(
+                    SourceRef(
+                        src.id, src.title, src.outlet, src.published, src.url, cit.quote or ""
+                    )
+                )
             elif cit.url:
-                refs.append(SourceRef(None, cit.title or cit.url, "link", None, cit.url,
-                                      cit.quote or "", checked=False))
+                refs.append(
+                    SourceRef(
+                        None,
+                        cit.title or cit.url,
+                        "link",
+                        None,
+                        cit.url,
+                        cit.quote or "",
+                        checked=False,
+                    )
+                )
         return tuple(refs)

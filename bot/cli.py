@@ -25,14 +25,28 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--knowledge", type=Path, default=None,
-                        help="knowledge directory (default: $STEWARD_KNOWLEDGE_DIR or bundled)")
-    common.add_argument("--data", type=Path, default=None,
-                        help="data directory (default: $STEWARD_DATA_DIR or ./data)")
+    common.add_argument(
+        "--knowledge",
+        type=Path,
+        default=None,
+        help="knowledge directory (default: $STEWARD_KNOWLEDGE_DIR or bundled)",
+    )
+    common.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="data directory (default: $STEWARD_DATA_DIR or ./data)",
+    )
     common.add_argument("--guild", default=None, help="answer as inside this server (its id)")
-    common.add_argument("--lang", choices=("en", "es", "auto"), default="auto",
-                        help="answer language (default: detected from the question)")
-    parser = _Parser(prog="steward", description="Sourced answers about US worker-organizing policy.")
+    common.add_argument(
+        "--lang",
+        choices=("en", "es", "auto"),
+        default="auto",
+        help="answer language (default: detected from the question)",
+    )
+    parser = _Parser(
+        prog="steward", description="Sourced answers about US worker-organizing policy."
+    )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ask = sub.add_parser("ask", parents=[common], help="answer a question offline")
     ask.add_argument("--json", action="store_true", help="print the JSON answer object")
@@ -54,8 +68,10 @@ def _load(args: argparse.Namespace) -> KnowledgeBase:
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
-        print(f"steward: the knowledge has {len(problems)} problem(s); run 'steward check'",
-              file=sys.stderr)
+        print(
+            f"steward: the knowledge has {len(problems)} problem(s); run 'steward check'",
+            file=sys.stderr,
+        )
         raise SystemExit(1)
     return kb
 
@@ -115,16 +131,29 @@ def _ask(args: argparse.Namespace) -> int:
     except QuestionError as exc:
         print(f"steward: {t(exc.key, 'en', **exc.values)}", file=sys.stderr)
         return 2
-    print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if args.json
-          else format_text(answer))
+    print(
+        json.dumps(answer.to_json(), ensure_ascii=False, indent=2)
+        if args.json
+        else format_text(answer)
+    )
     return 0
 
 
 def _declined_payload(text: str, exc: QuestionError) -> dict[str, object]:
     """The answer object for a batch line that is not a valid question."""
-    return {"question": text, "answered": False, "id": None, "matched_question": None,
-            "answer": "", "confidence": 0.0, "sources": [], "note": None, "suggestions": [],
-            "lang": "en", "error": t(exc.key, "en", **exc.values)}
+    return {
+        "question": text,
+        "answered": False,
+        "id": None,
+        "matched_question": None,
+        "answer": "",
+        "confidence": 0.0,
+        "sources": [],
+        "note": None,
+        "suggestions": [],
+        "lang": "en",
+        "error": t(exc.key, "en", **exc.values),
+    }
 
 
 def _check(args: argparse.Namespace) -> int:

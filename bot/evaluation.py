@@ -48,7 +48,9 @@ def load_cases(text: str) -> list[Case]:
     cases: list[Case] = []
     for section, items in data.items():
         if section not in SECTIONS:
-            raise EvalFileError(f"unknown section '{section}' (expected one of {', '.join(SECTIONS)})")
+            raise EvalFileError(
+                f"unknown section '{section}' (expected one of {', '.join(SECTIONS)})"
+            )
         for item in items or []:
             if not isinstance(item, dict) or not isinstance(item.get("q"), str):
                 raise EvalFileError(f"{section}: every item needs a text 'q'")
@@ -123,13 +125,25 @@ def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
         group = [o for o in outcomes if o.case.section == section]
         if group:
             passed = sum(o.passed for o in group)
-            scores[metric] = {"passed": passed, "total": len(group),
-                              "score": round(passed / len(group), 4)}
+            scores[metric] = {
+                "passed": passed,
+                "total": len(group),
+                "score": round(passed / len(group), 4),
+            }
     failures = [
-        {"section": o.case.section, "question": o.case.q, "why": o.why,
-         "id": o.answer.id if o.answer else None,
-         "confidence": round(o.answer.confidence, 3) if o.answer else None}
-        for o in outcomes if not o.passed
+        {
+            "section": o.case.section,
+            "question": o.case.q,
+            "why": o.why,
+            "id": o.answer.id if o.answer else None,
+            "confidence": round(o.answer.confidence, 3) if o.answer else None,
+        }
+        for o in outcomes
+        if not o.passed
     ]
-    return {"scores": scores, "failures": failures, "total": len(outcomes),
-            "passed": sum(o.passed for o in outcomes)}
+    return {
+        "scores": scores,
+        "failures": failures,
+        "total": len(outcomes),
+        "passed": sum(o.passed for o in outcomes),
+    }

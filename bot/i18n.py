@@ -50,7 +50,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "server_entry": {"en": "this server's entry", "es": "entrada de este servidor"},
     "list_title": {"en": "FAQ entries", "es": "Entradas de las preguntas frecuentes"},
     "page": {"en": "Page {page} of {pages}", "es": "Página {page} de {pages}"},
-    "sources_title": {"en": "Where Steward's answers come from", "es": "De dónde vienen las respuestas"},
+    "sources_title": {
+        "en": "Where Steward's answers come from",
+        "es": "De dónde vienen las respuestas",
+    },
     "not_yours": {
         "en": "These buttons belong to someone else's question: ask your own with /ask.",
         "es": "Estos botones son de la pregunta de otra persona: haz la tuya con /ask.",

@@ -228,8 +228,11 @@ def _parse_citation(col: _Collector, raw: Any, line: int) -> Citation | None:
         if quote is not None and (not isinstance(quote, str) or len(quote) > MAX_QUOTE):
             col.add(raw.line_of("quote"), f"'quote' must be text of at most {MAX_QUOTE} characters")
             return None
-        return Citation(url=url.strip(), title=title if isinstance(title, str) else None,
-                        quote=quote.strip() if isinstance(quote, str) else None)
+        return Citation(
+            url=url.strip(),
+            title=title if isinstance(title, str) else None,
+            quote=quote.strip() if isinstance(quote, str) else None,
+        )
     if not isinstance(source, str) or not source.strip():
         col.add(raw.line, "a source reference needs 'source' (a source id) or 'url'")
         return None
@@ -251,7 +254,9 @@ def _parse_translations(col: _Collector, data: LineDict) -> dict[str, Translatio
     out: dict[str, Translation] = {}
     for lang, body in raw.items():
         if lang not in TRANSLATED:
-            col.add(raw.line_of(lang), f"unknown language '{lang}' (supported: {', '.join(TRANSLATED)})")
+            col.add(
+                raw.line_of(lang), f"unknown language '{lang}' (supported: {', '.join(TRANSLATED)})"
+            )
             continue
         if not isinstance(body, LineDict):
             col.add(raw.line_of(lang), f"translation '{lang}' must be a mapping")
@@ -277,8 +282,11 @@ def parse_entry(col: _Collector, data: Any, line: int, origin: str) -> Entry | N
     if entry_id is None:
         col.add(data.line, "missing field 'id'")
     elif not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id) or len(entry_id) > MAX_ID:
-        col.add(data.line_of("id"), f"bad id {entry_id!r}: use lowercase letters, digits and hyphens "
-                f"(at most {MAX_ID} characters)")
+        col.add(
+            data.line_of("id"),
+            f"bad id {entry_id!r}: use lowercase letters, digits and hyphens "
+            f"(at most {MAX_ID} characters)",
+        )
         entry_id = None
     question = col.text(data, "question", MAX_QUESTION, required=True)
     answer = col.text(data, "answer", MAX_ANSWER, required=True)
@@ -301,13 +309,24 @@ def parse_entry(col: _Collector, data: Any, line: int, origin: str) -> Entry | N
     if len(col.problems) > before or not (entry_id and question and answer):
         return None
     return Entry(
-        id=entry_id, question=question, answer=answer, sources=tuple(citations),
-        alternates=alternates, note=note, related=related, tags=tags,
-        translations=translations, origin=origin, path=col.path, line=data.line,
+        id=entry_id,
+        question=question,
+        answer=answer,
+        sources=tuple(citations),
+        alternates=alternates,
+        note=note,
+        related=related,
+        tags=tags,
+        translations=translations,
+        origin=origin,
+        path=col.path,
+        line=data.line,
     )
 
 
-def parse_entries(text: str, path: str, origin: str = "shared") -> tuple[list[Entry], list[Problem]]:
+def parse_entries(
+    text: str, path: str, origin: str = "shared"
+) -> tuple[list[Entry], list[Problem]]:
     """Parse a FAQ file's text. Entries with problems are left out; all problems are returned."""
     col = _Collector(path)
     try:
@@ -320,7 +339,9 @@ def parse_entries(text: str, path: str, origin: str = "shared") -> tuple[list[En
     if not isinstance(data, list):
         col.add(getattr(data, "line", 1), "a FAQ file must be a YAML list of entries")
         return [], col.problems
-    entries = [e for item in data if (e := parse_entry(col, item, getattr(item, "line", 1), origin))]
+    entries = [
+        e for item in data if (e := parse_entry(col, item, getattr(item, "line", 1), origin))
+    ]
     return entries, col.problems
 
 
@@ -344,7 +365,7 @@ def validate_entries(
     phrasings: dict[str, str] = dict(taken_phrasings or {})
     for e in entries:
         if e.id in seen or e.id in outside:
-            where = seen[e.id] if e.id in seen else None
+            where = seen.get(e.id)
             also = f" (also at {where.path}:{where.line})" if where else " (already in use)"
             problems.append(Problem(e.path, e.line, f"duplicate id '{e.id}'{also}"))
         seen.setdefault(e.id, e)
@@ -357,18 +378,26 @@ def validate_entries(
             if src is None:
                 problems.append(Problem(e.path, e.line, f"{e.id}: unknown source '{cit.source}'"))
             elif fold_quote(cit.quote or "") not in src.folded_text:
-                problems.append(Problem(
-                    e.path, e.line,
-                    f"{e.id}: quote is not verbatim in source '{cit.source}': {cit.quote!r}"))
+                problems.append(
+                    Problem(
+                        e.path,
+                        e.line,
+                        f"{e.id}: quote is not verbatim in source '{cit.source}': {cit.quote!r}",
+                    )
+                )
         for rel in e.related:
             if rel == e.id:
-                problems.append(Problem(e.path, e.line, f"{e.id}: an entry cannot be related to itself"))
+                problems.append(
+                    Problem(e.path, e.line, f"{e.id}: an entry cannot be related to itself")
+                )
             elif rel not in all_ids:
                 problems.append(Problem(e.path, e.line, f"{e.id}: unknown related id '{rel}'"))
         if require_translations:
             for lang in TRANSLATED:
                 if lang not in e.translations:
-                    problems.append(Problem(e.path, e.line, f"{e.id}: missing '{lang}' translation"))
+                    problems.append(
+                        Problem(e.path, e.line, f"{e.id}: missing '{lang}' translation")
+                    )
         own: set[str] = set()
         for _lang, text in e.phrasings():
             key = phrasing_key(text)
@@ -380,8 +409,9 @@ def validate_entries(
             own.add(key)
             other = phrasings.get(key)
             if other is not None and other != e.id:
-                problems.append(Problem(
-                    e.path, e.line, f"{e.id}: phrasing {text!r} is also on entry '{other}'"))
+                problems.append(
+                    Problem(e.path, e.line, f"{e.id}: phrasing {text!r} is also on entry '{other}'")
+                )
             else:
                 phrasings[key] = e.id
     return problems
@@ -407,8 +437,10 @@ def _load_sources(root: Path) -> tuple[dict[str, Source], list[Problem]]:
             col.add(1, "each source must be a mapping")
             continue
         col.unknown_keys(item, SOURCE_KEYS, "a source")
-        fields = {k: col.text(item, k, 500, required=True)
-                  for k in ("id", "title", "outlet", "file", "published", "kind")}
+        fields = {
+            k: col.text(item, k, 500, required=True)
+            for k in ("id", "title", "outlet", "file", "published", "kind")
+        }
         url = item.get("url")
         if not isinstance(url, str) or not (url == "" or URL_PATTERN.match(url)):
             col.add(item.line_of("url"), "'url' must be an http(s) link (or \"\" for a reference)")
@@ -431,9 +463,17 @@ def _load_sources(root: Path) -> tuple[dict[str, Source], list[Problem]]:
         except OSError:
             col.add(item.line_of("file"), f"source file not found: sources/{fields['file']}")
             continue
-        sources[sid] = Source(sid, str(fields["title"]), str(fields["outlet"]), url,
-                              str(fields["file"]), str(fields["published"]), str(fields["kind"]),
-                              note, text)
+        sources[sid] = Source(
+            sid,
+            str(fields["title"]),
+            str(fields["outlet"]),
+            url,
+            str(fields["file"]),
+            str(fields["published"]),
+            str(fields["kind"]),
+            note,
+            text,
+        )
     return sources, col.problems
 
 

@@ -217,9 +217,13 @@ class Matcher:
         """Rank entries visible to `owners` for `question` and decide what to do."""
         allowed = set(owners)
         ranked = self.rank(question, allowed)
-        return MatchResult(self._decide(ranked), tuple(ranked[: max(self.thresholds.max_suggestions, 1)]))
+        return MatchResult(
+            self._decide(ranked), tuple(ranked[: max(self.thresholds.max_suggestions, 1)])
+        )
 
-    def rank(self, question: str, allowed: set[str], limit: int = 10, prefix: bool = False) -> list[Candidate]:
+    def rank(
+        self, question: str, allowed: set[str], limit: int = 10, prefix: bool = False
+    ) -> list[Candidate]:
         """Distinct entries, best first, each with its best phrasing's score."""
         tokens = self.lexicon.content_tokens(question)
         if not tokens:
@@ -231,8 +235,10 @@ class Matcher:
                 completion = self._complete(last)
                 if completion:
                     resolved[last] = (completion, 1.0)
-        query = {tok: (target, credit, self._idf(target) if credit else self._unknown_weight(tok))
-                 for tok, (target, credit) in resolved.items()}
+        query = {
+            tok: (target, credit, self._idf(target) if credit else self._unknown_weight(tok))
+            for tok, (target, credit) in resolved.items()
+        }
         q_types = frozenset(tokens) & QUESTION_WORDS
         total_q = sum(w for _, _, w in query.values())
         if total_q <= 0:
@@ -243,7 +249,9 @@ class Matcher:
                 continue
             for pid in self._postings.get(target, ()):
                 acc[pid] += weight * credit
-        exact_ids = self._exact.get(tuple(sorted(t for t, c, _ in query.values() if c == 1.0)), set())
+        exact_ids = self._exact.get(
+            tuple(sorted(t for t, c, _ in query.values() if c == 1.0)), set()
+        )
         if len({t for t, c, _ in query.values() if c == 1.0}) != len(query):
             exact_ids = set()
         shortlist = sorted(acc, key=acc.__getitem__, reverse=True)
@@ -267,8 +275,9 @@ class Matcher:
                 best[ph.key] = Candidate(ph.key[0], ph.key[1], score, ph.text, ph.lang)
         return sorted(best.values(), key=lambda c: (-c.score, c.entry_id))[:limit]
 
-    def _score(self, ph: _Phrasing, matched: float, total_q: float, query_joined: str,
-               exact: bool) -> float:
+    def _score(
+        self, ph: _Phrasing, matched: float, total_q: float, query_joined: str, exact: bool
+    ) -> float:
         if exact:
             return 1.0
         total_p = sum(self._idf(t) for t in ph.tokens)
@@ -281,7 +290,7 @@ class Matcher:
         f_score = (1 + beta2) * q_cov * p_cov / (beta2 * p_cov + q_cov)
         fuzzy = fuzz.token_sort_ratio(query_joined, ph.joined) / 100.0
         share = self.thresholds.fuzzy_share
-        return round((1 - share) * f_score * q_cov ** 0.5 + share * fuzzy * q_cov, 4)
+        return round((1 - share) * f_score * q_cov**0.5 + share * fuzzy * q_cov, 4)
 
     def _unknown_weight(self, token: str) -> float:
         weight = math.log(1 + max(len(self._by_entry), 1) / 0.5)

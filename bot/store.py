@@ -1,27 +1,158 @@
-"""Server entries on disk, layered over the shared knowledge."""
+"""Server entries on disk, layered over the shared knowledge, and every change to them.
+
+Each server's entries live in `data_dir/guilds/<id>/faq.yaml`, in the knowledge format. Owners'
+edits to the shared knowledge are written back to the knowledge directory. Every change:
+validated with the same rules as `steward check` (nothing written on failure), made under one
+lock per scope, written atomically, recorded in the history database, and live in the matcher
+at once.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import json
+import logging
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 from bot.answers import Engine
-from bot.knowledge import parse_entries, validate_entries
+from bot.atomic import write_atomic
+from bot.knowledge import (
+    MAX_ID,
+    Entry,
+    Problem,
+    _Collector,
+    load_knowledge,
+    parse_entries,
+    parse_entry,
+    validate_entries,
+)
+from bot.records import Records
+from bot.text import basic_tokens, phrasing_key
+from bot.yamlsafe import LineDict, dump_yaml
+
+log = logging.getLogger("steward.store")
+
+SHARED = "shared"
+MAX_IMPORT_ENTRIES = 500
+OWNER_FILE = "owner-added.yaml"
 
 
 class StoreError(Exception):
-    """A server's stored entries cannot be used."""
+    """A change was refused; `problems` lists why. Nothing was written."""
+
+    def __init__(self, message: str, problems: Iterable[Problem | str] = ()) -> None:
+        super().__init__(message)
+        self.problems = [str(p) for p in problems]
+
+    def __str__(self) -> str:
+        return "\n".join([self.args[0], *self.problems])
+
+
+@dataclass(frozen=True)
+class ImportPlan:
+    """What an import would do, shown before it is confirmed."""
+
+    scope: str
+    entries: tuple[Entry, ...]
+    added: tuple[str, ...]
+    changed: tuple[str, ...]
+    removed: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    base: str  # fingerprint of the scope when the plan was made
+
+
+def fingerprint(entry: Entry | None) -> str:
+    """A short hash of an entry's content, to detect edits made from a stale form."""
+    if entry is None:
+        return "none"
+    blob = json.dumps(entry.to_yaml(), sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+
+def slugify(text: str, taken: Iterable[str]) -> str:
+    """An unused entry id made from the question's words."""
+    words = [w for w in basic_tokens(text) if re.fullmatch(r"[a-z0-9]+", w)][:8]
+    base = "-".join(words)[: MAX_ID - 4].strip("-") or "entry"
+    taken = set(taken)
+    slug, n = base, 2
+    while slug in taken:
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def form_to_data(
+    entry_id: str, question: str, alternates: str, answer: str, sources: str, note: str = ""
+) -> LineDict:
+    """The modal's text fields as an entry mapping ("source-id | quote" or a URL per line)."""
+    data = LineDict()
+    data.line = 1
+    data["id"] = entry_id
+    data["question"] = question
+    alts = [a.strip() for a in alternates.splitlines() if a.strip()]
+    if alts:
+        data["alternates"] = alts
+    data["answer"] = answer
+    refs: list[Any] = []
+    for line in sources.splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        ref = LineDict()
+        ref.line = 1
+        if re.match(r"^https?://", line):
+            url, _, title = line.partition(" ")
+            ref["url"] = url
+            if title.strip():
+                ref["title"] = title.strip()
+        else:
+            source, sep, quote = line.partition("|")
+            ref["source"] = source.strip()
+            if sep:
+                ref["quote"] = quote.strip().strip('"“”')
+        refs.append(ref)
+    data["sources"] = refs
+    if note.strip():
+        data["note"] = note
+    return data
+
+
+def entry_to_form(entry: Entry) -> dict[str, str]:
+    """An entry as the modal's text fields (for /faq edit)."""
+    lines = []
+    for c in entry.sources:
+        lines.append(f"{c.url} {c.title or ''}".strip() if c.url else f"{c.source} | {c.quote}")
+    return {
+        "question": entry.question,
+        "alternates": "\n".join(entry.alternates),
+        "answer": entry.answer,
+        "sources": "\n".join(lines),
+        "note": entry.note or "",
+    }
 
 
 class GuildStore:
-    """Each server's entries under `data_dir/guilds/<id>/faq.yaml`."""
+    """Reads and changes server entries (and, for owners, the shared knowledge)."""
 
-    def __init__(self, data_dir: Path, engine: Engine) -> None:
+    def __init__(self, data_dir: Path, engine: Engine, records: Records | None = None) -> None:
         self.data_dir = Path(data_dir)
         self.engine = engine
+        self.records = records
+        self._locks: dict[str, asyncio.Lock] = {}
+
+    # -- paths and loading ----------------------------------------------------------------
 
     def path(self, guild: str) -> Path:
         """The server's FAQ file."""
         return self.data_dir / "guilds" / guild / "faq.yaml"
+
+    def lock(self, scope: str) -> asyncio.Lock:
+        """The one lock for a scope ("shared" or a server id)."""
+        return self._locks.setdefault(scope, asyncio.Lock())
 
     def load_guild(self, guild: str) -> None:
         """Load a server's entries into the engine (none when it has no file)."""
@@ -29,8 +160,363 @@ class GuildStore:
         if not path.exists():
             return
         entries, problems = parse_entries(path.read_text(encoding="utf-8"), str(path), guild)
-        problems += validate_entries(entries, self.engine.kb.sources,
-                                     known_ids=self.engine.kb.entries)
+        problems += self._validate(guild, entries, replacing=[e.id for e in entries])
         if problems:
-            raise StoreError("; ".join(map(str, problems)))
+            raise StoreError(f"the entries of server {guild} are invalid", problems)
         self.engine.replace_guild(guild, entries)
+
+    def load_all(self) -> None:
+        """Load every server's entries; a server with an invalid file is logged and skipped."""
+        root = self.data_dir / "guilds"
+        if not root.is_dir():
+            return
+        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+            try:
+                self.load_guild(folder.name)
+            except StoreError as exc:
+                log.error("not serving server %s's entries: %s", folder.name, exc)
+
+    # -- validation -----------------------------------------------------------------------
+
+    def _visible_phrasings(self, scope: str, skip: set[str]) -> dict[str, str]:
+        """Phrasing keys already used in the scope's view, except on entries in `skip`."""
+        out: dict[str, str] = {}
+        pool = self.engine.entries(None if scope == SHARED else scope)
+        for e in pool:
+            if e.id in skip and (scope == SHARED or e.origin == scope):
+                continue
+            for _lang, text in e.phrasings():
+                out.setdefault(phrasing_key(text), e.id)
+        return out
+
+    def _validate(
+        self, scope: str, entries: list[Entry], replacing: Iterable[str]
+    ) -> list[Problem]:
+        """Check `entries` as they would stand in `scope`, replacing the ids in `replacing`."""
+        skip = set(replacing)
+        if scope == SHARED:
+            known = [e.id for e in self.engine.kb.entries.values() if e.id not in skip]
+        else:
+            known = [
+                e.id for e in self.engine.entries(scope) if e.id not in skip or e.origin == SHARED
+            ]
+        return validate_entries(
+            entries,
+            self.engine.kb.sources,
+            known_ids=known,
+            taken_phrasings=self._visible_phrasings(scope, skip),
+        )
+
+    def parse_form(self, scope: str, data: LineDict, *, editing: Entry | None = None) -> Entry:
+        """Build and validate an entry from form data; `StoreError` lists every problem."""
+        col = _Collector("form")
+        if editing is not None and editing.translations:
+            data["translations"] = _translations_data(editing)
+        entry = parse_entry(col, data, 1, scope)
+        if entry is None:
+            raise StoreError("the entry was not saved", col.problems)
+        if editing is not None:
+            entry = replace(entry, related=editing.related, tags=editing.tags)
+        problems = self._validate(scope, [entry], replacing=[entry.id] if editing else [])
+        if problems:
+            raise StoreError("the entry was not saved", problems)
+        return entry
+
+    # -- writing --------------------------------------------------------------------------
+
+    def _scope_entries(self, scope: str) -> list[Entry]:
+        if scope == SHARED:
+            return list(self.engine.kb.entries.values())
+        return self.engine.guild_entries(scope)
+
+    async def _write_scope(
+        self, scope: str, entries: list[Entry], touched: Iterable[Entry]
+    ) -> None:
+        """Write the files a change touches (atomically), off the event loop."""
+        if scope != SHARED:
+            text = dump_yaml([e.to_yaml() for e in entries])
+            await asyncio.to_thread(write_atomic, self.path(scope), text)
+            return
+        root = self.engine.kb.root / "faq"
+        files = {Path(e.path).name if e.path else OWNER_FILE for e in touched}
+        for name in files:
+            in_file = [e for e in entries if (Path(e.path).name if e.path else OWNER_FILE) == name]
+            text = dump_yaml([e.to_yaml() for e in in_file])
+            await asyncio.to_thread(write_atomic, root / name, text)
+
+    async def _commit(
+        self, scope: str, action: str, actor: int | None, before: Entry | None, after: Entry | None
+    ) -> int:
+        """Apply one entry change: file, index, history. Caller holds the scope's lock."""
+        entries = self._scope_entries(scope)
+        key = (after or before).id  # type: ignore[union-attr]
+        if after is not None and scope == SHARED and not after.path:
+            after = replace(after, path=str(self.engine.kb.root / "faq" / OWNER_FILE))
+        new_list = [e for e in entries if e.id != key]
+        if after is not None:
+            index = next((i for i, e in enumerate(entries) if e.id == key), len(new_list))
+            new_list.insert(index, after)
+        touched = [e for e in (before, after) if e is not None]
+        await self._write_scope(scope, new_list, touched)
+        if after is None:
+            self.engine.drop(key, None if scope == SHARED else scope)
+        else:
+            self.engine.put(after, None if scope == SHARED else scope)
+        if self.records is None:
+            return 0
+        return await self.records.record_change(
+            scope,
+            key,
+            action,
+            actor,
+            before.to_yaml() if before else None,
+            after.to_yaml() if after else None,
+        )
+
+    def _own(self, scope: str, entry_id: str) -> Entry:
+        entry = self.engine.entry(entry_id, None if scope == SHARED else scope)
+        if entry is None or (scope != SHARED and entry.origin != scope):
+            where = "the shared knowledge" if scope == SHARED else "this server's entries"
+            raise StoreError(f"there is no entry '{entry_id}' in {where}")
+        return entry
+
+    async def add(self, scope: str, data: LineDict, actor: int | None) -> Entry:
+        """Add a new entry from form data; its id is made from the question when missing."""
+        async with self.lock(scope):
+            if not data.get("id"):
+                taken = [e.id for e in self.engine.entries(None if scope == SHARED else scope)]
+                data["id"] = slugify(str(data.get("question") or ""), taken)
+            entry = self.parse_form(scope, data)
+            await self._commit(scope, "add", actor, None, entry)
+            return entry
+
+    async def edit(
+        self, scope: str, entry_id: str, data: LineDict, actor: int | None, expected: str
+    ) -> Entry:
+        """Replace an entry from form data, refusing when it changed since the form opened."""
+        async with self.lock(scope):
+            before = self._own(scope, entry_id)
+            if fingerprint(before) != expected:
+                raise StoreError(
+                    f"'{entry_id}' was changed by someone else after you opened the form; "
+                    "nothing was saved. Open /faq edit again to see the current text."
+                )
+            data["id"] = entry_id
+            entry = replace(self.parse_form(scope, data, editing=before), path=before.path)
+            await self._commit(scope, "edit", actor, before, entry)
+            return entry
+
+    async def set_translation(
+        self,
+        scope: str,
+        entry_id: str,
+        lang: str,
+        fields: dict[str, str],
+        actor: int | None,
+        expected: str,
+    ) -> Entry:
+        """Add or replace an entry's text in another language."""
+        async with self.lock(scope):
+            before = self._own(scope, entry_id)
+            if fingerprint(before) != expected:
+                raise StoreError(
+                    f"'{entry_id}' changed after you opened the form; nothing was saved."
+                )
+            data = _entry_data(before)
+            body = LineDict()
+            body.line = 1
+            body["question"] = fields.get("question", "")
+            alts = [a.strip() for a in fields.get("alternates", "").splitlines() if a.strip()]
+            if alts:
+                body["alternates"] = alts
+            body["answer"] = fields.get("answer", "")
+            if fields.get("note", "").strip():
+                body["note"] = fields["note"]
+            translations = LineDict()
+            translations.line = 1
+            for other, tr in before.translations.items():
+                if other != lang:
+                    translations[other] = _as_linedict(tr.to_yaml())
+            translations[lang] = body
+            data["translations"] = translations
+            col = _Collector("form")
+            entry = parse_entry(col, data, 1, scope)
+            if entry is None:
+                raise StoreError("the translation was not saved", col.problems)
+            entry = replace(entry, path=before.path)
+            problems = self._validate(scope, [entry], replacing=[entry_id])
+            if problems:
+                raise StoreError("the translation was not saved", problems)
+            await self._commit(scope, "translate", actor, before, entry)
+            return entry
+
+    async def remove(self, scope: str, entry_id: str, actor: int | None) -> Entry:
+        """Remove an entry."""
+        async with self.lock(scope):
+            before = self._own(scope, entry_id)
+            await self._commit(scope, "remove", actor, before, None)
+            return before
+
+    async def alias(self, scope: str, entry_id: str, phrasing: str, actor: int | None) -> Entry:
+        """Add an alternate phrasing to an entry."""
+        async with self.lock(scope):
+            before = self._own(scope, entry_id)
+            data = _entry_data(before)
+            data["alternates"] = [*before.alternates, phrasing.strip()]
+            col = _Collector("alias")
+            entry = parse_entry(col, data, 1, scope)
+            if entry is None:
+                raise StoreError("the phrasing was not added", col.problems)
+            entry = replace(entry, path=before.path)
+            problems = self._validate(scope, [entry], replacing=[entry_id])
+            if problems:
+                raise StoreError("the phrasing was not added", problems)
+            await self._commit(scope, "alias", actor, before, entry)
+            return entry
+
+    async def revert(
+        self, scope: str, entry_id: str, version: int, actor: int | None
+    ) -> Entry | None:
+        """Restore an entry to how it was right after change `version` (None: it was removed)."""
+        if self.records is None:
+            raise StoreError("history is not available")
+        async with self.lock(scope):
+            changes = {c.version: c for c in await self.records.history(scope, entry_id)}
+            change = changes.get(version)
+            if change is None:
+                raise StoreError(
+                    f"'{entry_id}' has no version {version}"
+                    + (f" (versions 1 to {max(changes)})" if changes else "")
+                )
+            current = self.engine.entry(entry_id, None if scope == SHARED else scope)
+            if current is not None and scope != SHARED and current.origin != scope:
+                current = None
+            if change.after is None:
+                if current is None:
+                    raise StoreError(f"'{entry_id}' is already removed")
+                await self._commit(scope, "revert", actor, current, None)
+                return None
+            data = _as_linedict(change.after)
+            col = _Collector(f"version {version}")
+            entry = parse_entry(col, data, 1, scope)
+            if entry is None:
+                raise StoreError("that version can no longer be restored", col.problems)
+            if current is not None:
+                entry = replace(entry, path=current.path)
+            problems = self._validate(scope, [entry], replacing=[entry_id])
+            if problems:
+                raise StoreError("that version can no longer be restored", problems)
+            await self._commit(scope, "revert", actor, current, entry)
+            return entry
+
+    # -- import and export ----------------------------------------------------------------
+
+    def export(self, scope: str) -> str:
+        """The scope's entries as a YAML file."""
+        return dump_yaml([e.to_yaml() for e in self._scope_entries(scope)])
+
+    def plan_import(self, scope: str, text: str) -> ImportPlan:
+        """Validate an uploaded file as the scope's new set of entries; nothing is written."""
+        entries, problems = parse_entries(text, "upload", scope)
+        if problems:
+            raise StoreError("the file was not imported", problems)
+        if len(entries) > MAX_IMPORT_ENTRIES:
+            raise StoreError(
+                f"the file has {len(entries)} entries; the limit is {MAX_IMPORT_ENTRIES}"
+            )
+        current = {e.id: e for e in self._scope_entries(scope)}
+        problems = self._validate(scope, entries, replacing=list(current))
+        if problems:
+            raise StoreError("the file was not imported", problems)
+        new_ids = [e.id for e in entries]
+        added = tuple(i for i in new_ids if i not in current)
+        changed = tuple(
+            e.id
+            for e in entries
+            if e.id in current
+            and fingerprint(current[e.id]) != fingerprint(_same_home(e, current[e.id]))
+        )
+        unchanged = tuple(i for i in new_ids if i in current and i not in changed)
+        removed = tuple(i for i in current if i not in set(new_ids))
+        return ImportPlan(
+            scope,
+            tuple(entries),
+            added,
+            changed,
+            removed,
+            unchanged,
+            self._scope_fingerprint(scope),
+        )
+
+    def _scope_fingerprint(self, scope: str) -> str:
+        blob = "|".join(f"{e.id}:{fingerprint(e)}" for e in self._scope_entries(scope))
+        return hashlib.sha256(blob.encode()).hexdigest()[:12]
+
+    async def apply_import(self, plan: ImportPlan, actor: int | None) -> None:
+        """Apply a confirmed plan, unless the scope changed since it was made."""
+        scope = plan.scope
+        if scope == SHARED:
+            raise StoreError("the shared knowledge is changed by editing its files, not by import")
+        async with self.lock(scope):
+            if self._scope_fingerprint(scope) != plan.base:
+                raise StoreError("the entries changed since the file was checked; import it again")
+            current = {e.id: e for e in self._scope_entries(scope)}
+            await asyncio.to_thread(
+                write_atomic, self.path(scope), dump_yaml([e.to_yaml() for e in plan.entries])
+            )
+            self.engine.replace_guild(scope, plan.entries)
+            if self.records is not None:
+                for e in plan.entries:
+                    if e.id in plan.added or e.id in plan.changed:
+                        before = current.get(e.id)
+                        await self.records.record_change(
+                            scope,
+                            e.id,
+                            "import",
+                            actor,
+                            before.to_yaml() if before else None,
+                            e.to_yaml(),
+                        )
+                for rid in plan.removed:
+                    await self.records.record_change(
+                        scope, rid, "import", actor, current[rid].to_yaml(), None
+                    )
+
+    # -- shared knowledge -----------------------------------------------------------------
+
+    async def reload_shared(self) -> int:
+        """Reload the shared knowledge from disk; an invalid directory is refused."""
+        async with self.lock(SHARED):
+            kb, problems = await asyncio.to_thread(load_knowledge, self.engine.kb.root)
+            if problems:
+                raise StoreError(
+                    "the knowledge on disk is invalid; still serving the last good version",
+                    problems,
+                )
+            self.engine.replace_shared(kb)
+            return len(kb.entries)
+
+
+def _same_home(new: Entry, old: Entry) -> Entry:
+    return replace(new, path=old.path, line=old.line)
+
+
+def _as_linedict(value: Any) -> Any:
+    """Plain data (from JSON) as the loader's line-aware mappings."""
+    if isinstance(value, dict):
+        out = LineDict()
+        out.line = 1
+        for k, v in value.items():
+            out[k] = _as_linedict(v)
+        return out
+    if isinstance(value, list):
+        return [_as_linedict(v) for v in value]
+    return value
+
+
+def _entry_data(entry: Entry) -> LineDict:
+    return _as_linedict(entry.to_yaml())  # type: ignore[no-any-return]
+
+
+def _translations_data(entry: Entry) -> LineDict:
+    return _as_linedict({k: v.to_yaml() for k, v in entry.translations.items()})  # type: ignore[no-any-return]

@@ -156,15 +156,19 @@ class Lexicon:
 
 
 # Cheap language cues: frequent function words and letters that are rare in English.
-_ES_WORDS = frozenset(
-    """el la los las del de que quien quienes cuando cuantos cuantas como donde por para con una
-    un es son fue esta estan hay se su sus sobre orden ejecutiva sindicato trabajadores trabajo
-    grupo cual cuales pasa paso dijo firmo segunda tiendas votaron contra hora porque mi
-    afilio puedo y o en al lo le qué""".split()
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+_ES_WORDS = _words(
+    "el la los las del de que quien quienes cuando cuantos cuantas como donde por para con una "
+    "un es son fue esta estan hay se su sus sobre orden ejecutiva sindicato trabajadores trabajo "
+    "grupo cual cuales pasa paso dijo firmo segunda tiendas votaron contra hora porque mi "
+    "afilio puedo y o en al lo le"
 )
-_EN_WORDS = frozenset(
-    """the of and to in is was who what when where which how did does do a an for on with by
-    at from are were about that this it they he she his her their many much signed chair""".split()
+_EN_WORDS = _words(
+    "the of and to in is was who what when where which how did does do a an for on with by "
+    "at from are were about that this it they he she his her their many much signed chair"
 )
 
 

@@ -1,0 +1,42 @@
+"""Typed settings from the environment (and an optional `.env` file)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+DEFAULT_API_BASE = "https://discord.com/api/v10"
+
+
+class Settings(BaseSettings):
+    """Everything `steward run` reads from its environment; names as in CONTRACT.md."""
+
+    model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
+
+    discord_token: SecretStr | None = None
+    steward_data_dir: Path = Path("data")
+    steward_knowledge_dir: Path | None = None
+    steward_owner_ids: Annotated[frozenset[int], NoDecode] = frozenset()
+    discord_api_base: str = DEFAULT_API_BASE
+    discord_gateway_url: str | None = None
+    # Sync commands to this server only (instant), for development; global sync otherwise.
+    steward_dev_guild_id: int | None = None
+    steward_rate_limit: int = Field(default=5, ge=1)
+    steward_rate_window: float = Field(default=10.0, gt=0)
+    steward_log_level: str = "INFO"
+
+    @field_validator("steward_owner_ids", mode="before")
+    @classmethod
+    def _split_ids(cls, value: object) -> object:
+        if isinstance(value, str):
+            parts = [p.strip() for p in value.replace(";", ",").split(",")]
+            return frozenset(int(p) for p in parts if p)
+        return value
+
+    @field_validator("discord_api_base")
+    @classmethod
+    def _strip_slash(cls, value: str) -> str:
+        return value.rstrip("/")

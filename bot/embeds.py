@@ -1,0 +1,135 @@
+"""Turn the core's `Answer` into Discord embeds and buttons (the only Discord-aware rendering)."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import discord
+
+from bot.answers import Answer, Suggestion
+from bot.i18n import t
+from bot.text import detect_language
+
+ANSWER_COLOUR = discord.Colour.dark_green()
+DECLINE_COLOUR = discord.Colour.light_grey()
+SPANISH_LOCALES = frozenset({discord.Locale.spain_spanish, discord.Locale.latin_american_spanish})
+
+
+def clip(text: str, limit: int) -> str:
+    """Cut text to Discord's field limits, marking the cut."""
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def choose_language(locale: discord.Locale | None, question: str) -> str:
+    """A Spanish client locale or a Spanish question gets Spanish; anything else English."""
+    if locale in SPANISH_LOCALES:
+        return "es"
+    return detect_language(question) if question.strip() else "en"
+
+
+def answer_embed(answer: Answer) -> discord.Embed:
+    """The embed for an answer: question, answer, note, sources with quotes, confidence."""
+    lang = answer.lang
+    if not answer.answered:
+        text = t("did_you_mean", lang) if answer.suggestions else t("declined", lang)
+        embed = discord.Embed(description=text, colour=DECLINE_COLOUR)
+        if answer.suggestions:
+            embed.add_field(
+                name=t("suggestions", lang) + ("?" if lang == "en" else ""),
+                value=clip("\n".join(f"• {s.question}" for s in answer.suggestions), 1024),
+                inline=False,
+            )
+        return embed
+    embed = discord.Embed(
+        title=clip(answer.matched_question or "", 256),
+        description=clip(answer.answer, 4096),
+        colour=ANSWER_COLOUR,
+    )
+    if answer.note:
+        embed.add_field(name=t("note", lang), value=clip(answer.note, 1024), inline=False)
+    for i, src in enumerate(answer.sources[:5], start=1):
+        embed.add_field(
+            name=f"{t('sources', lang)} {i}: {clip(src.outlet, 200)}",
+            value=clip(_source_text(src, lang), 1024),
+            inline=False,
+        )
+    footer = f"{t('confidence', lang)}: {answer.confidence:.0%} · {t('entry_footer', lang, entry_id=answer.id)}"
+    if answer.origin not in (None, "shared"):
+        footer += f" · {t('server_entry', lang)}"
+    embed.set_footer(text=footer)
+    return embed
+
+
+def _source_text(src: Any, lang: str) -> str:
+    link = (
+        f"[{clip(src.title, 200)}]({src.url})" if src.url else f"{src.title} ({t('no_link', lang)})"
+    )
+    lines = [link]
+    if src.published:
+        lines.append(f"{t('published', lang)}: {src.published}")
+    if not src.checked:
+        lines.append(f"*{t('unchecked_link', lang)}*")
+    if src.quote:
+        label = t("quote_label", lang)
+        lines.append(f"{label}:\n> {clip(_escape_quote(src.quote), 700)}")
+    return "\n".join(lines)
+
+
+def _escape_quote(text: str) -> str:
+    return discord.utils.escape_markdown(" ".join(text.split()))
+
+
+class ShowEntryButton(
+    discord.ui.DynamicItem[discord.ui.Button[Any]],
+    template=r"steward:show:(?P<lang>en|es):(?P<id>[a-z0-9-]{1,64})",
+):
+    """A button that shows one FAQ entry to whoever presses it (works after restarts)."""
+
+    def __init__(self, entry_id: str, lang: str, label: str) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=clip(label, 80),
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"steward:show:{lang}:{entry_id}",
+            )
+        )
+        self.entry_id = entry_id
+        self.lang = lang
+
+    @classmethod
+    async def from_custom_id(
+        cls,
+        interaction: discord.Interaction[Any],
+        item: discord.ui.Item[Any],
+        match: re.Match[str],
+        /,
+    ) -> ShowEntryButton:
+        """Rebuild the button from its custom_id."""
+        return cls(match["id"], match["lang"], getattr(item, "label", None) or match["id"])
+
+    async def callback(self, interaction: discord.Interaction[Any]) -> None:
+        """Answer the presser privately with the entry."""
+        bot = interaction.client
+        guild = str(interaction.guild_id) if interaction.guild_id else None
+        entry = bot.engine.entry(self.entry_id, guild)  # type: ignore[attr-defined]
+        if entry is None:
+            await interaction.response.send_message(
+                t("unknown_entry", self.lang, entry_id=self.entry_id), ephemeral=True
+            )
+            return
+        answer = bot.engine.render(entry, self.lang, guild=guild)  # type: ignore[attr-defined]
+        await interaction.response.send_message(
+            embed=answer_embed(answer), view=answer_view(answer), ephemeral=True
+        )
+
+
+def answer_view(answer: Answer) -> discord.ui.View | None:
+    """Buttons for "did you mean" suggestions or related entries (up to 3 each)."""
+    items: list[Suggestion] = list(answer.suggestions[:3]) + list(answer.related[:3])
+    if not items:
+        return None
+    view = discord.ui.View(timeout=None)
+    for s in items:
+        view.add_item(ShowEntryButton(s.id, answer.lang, s.question))
+    return view

@@ -1,0 +1,185 @@
+"""Asking: /ask with autocomplete, the "Ask Steward" message command, DMs, mentions, /sources."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.answers import Answer, QuestionError
+from bot.embeds import answer_embed, answer_view, choose_language, clip
+from bot.i18n import t
+from bot.text import detect_language
+
+if TYPE_CHECKING:
+    from bot.client import StewardBot
+
+MENTION = re.compile(r"<@!?\d+>")
+
+
+class Ask(commands.Cog):
+    """Everyone's commands: ask, and see where the answers come from."""
+
+    def __init__(self, bot: StewardBot) -> None:
+        self.bot = bot
+        self.menu = app_commands.ContextMenu(name=_("Ask Steward"), callback=self.ask_message)
+        self.bot.tree.add_command(self.menu)
+
+    async def cog_unload(self) -> None:
+        """Remove the context menu with the cog."""
+        self.bot.tree.remove_command(self.menu.name, type=self.menu.type)
+
+    # -- the core call, shared by every way of asking -------------------------------------
+
+    async def answer_for(self, question: str, guild_id: int | None, lang: str) -> Answer:
+        """Ask the engine and count a declined or unsure question as a gap of that server."""
+        guild = str(guild_id) if guild_id else None
+        answer = self.bot.engine.ask(question, guild, lang)
+        if guild and not answer.answered:
+            await self.bot.records.count_gap(guild, question)
+        return answer
+
+    def limited(self, user_id: int, lang: str) -> str | None:
+        """The rate-limit message for this user, or None when they may ask."""
+        wait = self.bot.ratelimiter.hit(user_id)
+        return t("rate_limited", lang, seconds=max(1, round(wait))) if wait else None
+
+    async def _private_default(self, guild_id: int | None) -> bool:
+        if not guild_id:
+            return False
+        return (await self.bot.records.guild_config(str(guild_id))).private_default
+
+    # -- slash command --------------------------------------------------------------------
+
+    @app_commands.command(
+        name=_("ask"),
+        description=_(
+            "Ask a question about worker organizing policy; the answer cites its sources"
+        ),
+    )
+    @app_commands.describe(
+        question=_("Your question (start typing to see FAQ questions)"),
+        private=_("Only you see the answer"),
+    )
+    async def ask(
+        self,
+        interaction: discord.Interaction[StewardBot],
+        question: app_commands.Range[str, 1, 300],
+        private: bool | None = None,
+    ) -> None:
+        """/ask question [private]"""
+        lang = choose_language(interaction.locale, question)
+        if message := self.limited(interaction.user.id, lang):
+            await interaction.response.send_message(message, ephemeral=True)
+            return
+        ephemeral = (
+            private if private is not None else await self._private_default(interaction.guild_id)
+        )
+        try:
+            answer = await self.answer_for(question, interaction.guild_id, lang)
+        except QuestionError as exc:
+            await interaction.response.send_message(t(exc.key, lang, **exc.values), ephemeral=True)
+            return
+        await self._send(interaction, answer, ephemeral)
+
+    @ask.autocomplete("question")
+    async def ask_autocomplete(
+        self, interaction: discord.Interaction[StewardBot], current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Up to 25 FAQ questions ranked by the matcher for what has been typed so far."""
+        guild = str(interaction.guild_id) if interaction.guild_id else None
+        lang = choose_language(interaction.locale, current)
+        choices = self.bot.engine.suggest(current[:300], guild, lang=lang)
+        return [
+            app_commands.Choice(name=clip(s.question, 100), value=clip(s.question, 100))
+            for s in choices
+        ]
+
+    async def ask_message(
+        self, interaction: discord.Interaction[StewardBot], message: discord.Message
+    ) -> None:
+        """Message command "Ask Steward": answer the selected message's text, privately."""
+        lang = choose_language(interaction.locale, message.content)
+        if limit := self.limited(interaction.user.id, lang):
+            await interaction.response.send_message(limit, ephemeral=True)
+            return
+        try:
+            answer = await self.answer_for(message.content, interaction.guild_id, lang)
+        except QuestionError as exc:
+            await interaction.response.send_message(t(exc.key, lang, **exc.values), ephemeral=True)
+            return
+        await self._send(interaction, answer, ephemeral=True)
+
+    async def _send(
+        self, interaction: discord.Interaction[StewardBot], answer: Answer, ephemeral: bool
+    ) -> None:
+        view = answer_view(answer)
+        kwargs = {"view": view} if view else {}
+        await interaction.response.send_message(
+            embed=answer_embed(answer),
+            ephemeral=ephemeral,
+            allowed_mentions=discord.AllowedMentions.none(),
+            **kwargs,
+        )
+
+    # -- direct messages and mentions -----------------------------------------------------
+
+    @commands.Cog.listener()
+    async def on_message(self, message: discord.Message) -> None:
+        """Answer direct messages, and messages in a server that mention the bot."""
+        me = self.bot.user
+        if message.author.bot or me is None:
+            return
+        in_dm = message.guild is None
+        if not in_dm and me not in message.mentions:
+            return
+        question = MENTION.sub(" ", message.content).strip() if not in_dm else message.content
+        lang = detect_language(question) if question else "en"
+        if limit := self.limited(message.author.id, lang):
+            await self._reply(message, content=limit)
+            return
+        try:
+            answer = await self.answer_for(
+                question, message.guild.id if message.guild else None, lang
+            )
+        except QuestionError as exc:
+            await self._reply(message, content=t(exc.key, lang, **exc.values))
+            return
+        view = answer_view(answer)
+        await self._reply(message, embed=answer_embed(answer), **({"view": view} if view else {}))
+
+    async def _reply(self, message: discord.Message, **kwargs: object) -> None:
+        await message.reply(
+            mention_author=False, allowed_mentions=discord.AllowedMentions.none(), **kwargs
+        )  # type: ignore[arg-type]
+
+    # -- sources --------------------------------------------------------------------------
+
+    @app_commands.command(
+        name=_("sources"), description=_("The documents Steward's answers come from")
+    )
+    async def sources(self, interaction: discord.Interaction[StewardBot]) -> None:
+        """/sources: the source catalogue with links."""
+        lang = choose_language(interaction.locale, "")
+        embed = discord.Embed(title=t("sources_title", lang), colour=discord.Colour.dark_green())
+        for src in list(self.bot.engine.kb.sources.values())[:25]:
+            link = f"[{clip(src.title, 180)}]({src.url})" if src.url else src.title
+            embed.add_field(
+                name=clip(f"{src.outlet} ({src.kind})", 256),
+                value=clip(
+                    f"{link}\n{t('published', lang)}: {src.published}"
+                    + (f"\n{src.note}" if src.note else ""),
+                    1024,
+                ),
+                inline=False,
+            )
+        await interaction.response.send_message(embed=embed, ephemeral=True)
+
+
+async def setup(bot: StewardBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Ask(bot))

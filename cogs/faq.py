@@ -1,0 +1,705 @@
+"""/faq: browse entries (everyone) and keep the server's FAQ current (moderators)."""
+
+from __future__ import annotations
+
+import io
+import math
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+from discord.app_commands import locale_str as _
+from discord.ext import commands
+
+from bot.embeds import answer_embed, answer_view, choose_language, clip
+from bot.i18n import t
+from bot.knowledge import Entry
+from bot.permissions import (
+    Scope,
+    report_error,
+    require_moderator,
+    scope_for_entry,
+    scope_for_new,
+)
+from bot.store import ImportPlan, StoreError, entry_to_form, fingerprint, form_to_data
+from bot.yamlsafe import MAX_YAML_BYTES
+
+if TYPE_CHECKING:
+    from bot.client import StewardBot
+
+PAGE_SIZE = 10
+Inter = discord.Interaction["StewardBot"]
+
+
+async def reply(interaction: Inter, content: str | None = None, **kwargs: Any) -> None:
+    """Answer privately, whether or not the interaction was answered already."""
+    kwargs.setdefault("ephemeral", True)
+    kwargs.setdefault("allowed_mentions", discord.AllowedMentions.none())
+    if interaction.response.is_done():
+        await interaction.followup.send(content or discord.utils.MISSING, **kwargs)
+    else:
+        await interaction.response.send_message(content, **kwargs)
+
+
+def refusal(exc: StoreError) -> str:
+    """A store refusal as a message listing every problem."""
+    return clip(str(exc), 1900)
+
+
+class ReportingModal(discord.ui.Modal):
+    """A modal whose refusals and errors are answered like a command's."""
+
+    async def on_error(self, interaction: Inter, error: Exception) -> None:  # type: ignore[override]
+        """Show a refusal; log anything else."""
+        await report_error(interaction, error)
+
+
+class ReportingView(discord.ui.View):
+    """A view whose refusals and errors are answered like a command's."""
+
+    async def on_error(
+        self,
+        interaction: Inter,
+        error: Exception,  # type: ignore[override]
+        item: discord.ui.Item[Any],
+    ) -> None:
+        """Show a refusal; log anything else."""
+        await report_error(interaction, error)
+
+
+class EntryModal(ReportingModal):
+    """The add/edit form; text inputs' custom_ids are part of the contract."""
+
+    def __init__(
+        self,
+        title: str,
+        on_submit: Callable[[Inter, dict[str, str]], Awaitable[None]],
+        custom_id: str,
+        values: dict[str, str] | None = None,
+    ) -> None:
+        super().__init__(title=clip(title, 45), custom_id=custom_id, timeout=900)
+        values = values or {}
+        self._handler = on_submit
+        specs = [
+            ("question", "Question", discord.TextStyle.short, 150, True),
+            (
+                "alternates",
+                "Other ways to ask (one per line)",
+                discord.TextStyle.paragraph,
+                4000,
+                False,
+            ),
+            ("answer", "Answer (one to three sentences)", discord.TextStyle.paragraph, 1000, True),
+            (
+                "sources",
+                "Sources: source-id | quote, or a URL",
+                discord.TextStyle.paragraph,
+                4000,
+                True,
+            ),
+            ("note", "Note (optional caveat)", discord.TextStyle.paragraph, 600, False),
+        ]
+        self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
+        for cid, label, style, max_len, required in specs:
+            field = discord.ui.TextInput(
+                label=label,
+                custom_id=cid,
+                style=style,
+                max_length=max_len,
+                required=required,
+                default=values.get(cid) or None,
+            )
+            self.inputs[cid] = field
+            self.add_item(field)
+
+    async def on_submit(self, interaction: Inter) -> None:  # type: ignore[override]
+        """Pass the fields to the handler, which checks permissions again."""
+        await self._handler(interaction, {k: v.value or "" for k, v in self.inputs.items()})
+
+
+class TranslationModal(ReportingModal):
+    """The Spanish text of an entry."""
+
+    def __init__(
+        self,
+        on_submit: Callable[[Inter, dict[str, str]], Awaitable[None]],
+        custom_id: str,
+        values: dict[str, str],
+    ) -> None:
+        super().__init__(title="Texto en español", custom_id=custom_id, timeout=900)
+        self._handler = on_submit
+        specs = [
+            ("question", "Pregunta", discord.TextStyle.short, 150, True),
+            (
+                "alternates",
+                "Otras formas de preguntar (una por línea)",
+                discord.TextStyle.paragraph,
+                4000,
+                False,
+            ),
+            ("answer", "Respuesta", discord.TextStyle.paragraph, 1000, True),
+            ("note", "Nota (opcional)", discord.TextStyle.paragraph, 600, False),
+        ]
+        self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
+        for cid, label, style, max_len, required in specs:
+            field = discord.ui.TextInput(
+                label=label,
+                custom_id=cid,
+                style=style,
+                max_length=max_len,
+                required=required,
+                default=values.get(cid) or None,
+            )
+            self.inputs[cid] = field
+            self.add_item(field)
+
+    async def on_submit(self, interaction: Inter) -> None:  # type: ignore[override]
+        """Pass the fields to the handler."""
+        await self._handler(interaction, {k: v.value or "" for k, v in self.inputs.items()})
+
+
+class Confirm(ReportingView):
+    """Confirm / cancel for the user who asked; the action re-checks permissions."""
+
+    def __init__(self, owner_id: int, action: Callable[[Inter], Awaitable[None]]) -> None:
+        super().__init__(timeout=300)
+        self.owner_id = owner_id
+        self.action = action
+
+    async def interaction_check(self, interaction: Inter) -> bool:  # type: ignore[override]
+        """Only the moderator who started it may press."""
+        if interaction.user.id != self.owner_id:
+            await reply(interaction, t("not_yours", choose_language(interaction.locale, "")))
+            return False
+        return True
+
+    @discord.ui.button(
+        label="Confirm", style=discord.ButtonStyle.danger, custom_id="steward:confirm"
+    )
+    async def confirm(self, interaction: Inter, _button: discord.ui.Button[Any]) -> None:
+        """Run the action once."""
+        self.stop()
+        await self.action(interaction)
+
+    @discord.ui.button(
+        label="Cancel", style=discord.ButtonStyle.secondary, custom_id="steward:cancel"
+    )
+    async def cancel(self, interaction: Inter, _button: discord.ui.Button[Any]) -> None:
+        """Do nothing."""
+        self.stop()
+        await interaction.response.edit_message(
+            content="Cancelled; nothing changed.", view=None, embed=None
+        )
+
+
+class Pager(ReportingView):
+    """Previous / next pages of the entry list, for the user who asked."""
+
+    def __init__(self, owner_id: int, pages: list[discord.Embed]) -> None:
+        super().__init__(timeout=600)
+        self.owner_id = owner_id
+        self.pages = pages
+        self.index = 0
+        self._sync()
+
+    def _sync(self) -> None:
+        self.previous.disabled = self.index == 0
+        self.next.disabled = self.index >= len(self.pages) - 1
+
+    async def interaction_check(self, interaction: Inter) -> bool:  # type: ignore[override]
+        """Only the user who listed may turn pages."""
+        if interaction.user.id != self.owner_id:
+            await reply(interaction, t("not_yours", choose_language(interaction.locale, "")))
+            return False
+        return True
+
+    @discord.ui.button(
+        label="◀", style=discord.ButtonStyle.secondary, custom_id="steward:page:prev"
+    )
+    async def previous(self, interaction: Inter, _button: discord.ui.Button[Any]) -> None:
+        """Show the previous page."""
+        self.index = max(0, self.index - 1)
+        self._sync()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+    @discord.ui.button(
+        label="▶", style=discord.ButtonStyle.secondary, custom_id="steward:page:next"
+    )
+    async def next(self, interaction: Inter, _button: discord.ui.Button[Any]) -> None:
+        """Show the next page."""
+        self.index = min(len(self.pages) - 1, self.index + 1)
+        self._sync()
+        await interaction.response.edit_message(embed=self.pages[self.index], view=self)
+
+
+class GapActions(ReportingView):
+    """For one unanswered question: add it as a phrasing of an entry, or create an entry."""
+
+    def __init__(self, cog: Faq, owner_id: int, text: str, targets: list[Entry]) -> None:
+        super().__init__(timeout=600)
+        self.cog, self.owner_id, self.text = cog, owner_id, text
+        for entry in targets[:4]:
+            button: discord.ui.Button[Any] = discord.ui.Button(
+                label=clip(f"Add as phrasing of {entry.id}", 80),
+                style=discord.ButtonStyle.primary,
+                custom_id=f"steward:gapalias:{entry.id}",
+            )
+            button.callback = self._alias_callback(entry.id)  # type: ignore[method-assign]
+            self.add_item(button)
+        create: discord.ui.Button[Any] = discord.ui.Button(
+            label="Create an entry", style=discord.ButtonStyle.success, custom_id="steward:gapnew"
+        )
+        create.callback = self._create  # type: ignore[method-assign]
+        self.add_item(create)
+
+    async def interaction_check(self, interaction: Inter) -> bool:  # type: ignore[override]
+        """Only the moderator who opened the gaps may act on them."""
+        return interaction.user.id == self.owner_id
+
+    def _alias_callback(self, entry_id: str) -> Callable[[Inter], Awaitable[None]]:
+        async def callback(interaction: Inter) -> None:
+            scope = await require_moderator(interaction)
+            try:
+                await interaction.client.store.alias(
+                    scope.key, entry_id, self.text, interaction.user.id
+                )
+            except StoreError as exc:
+                await reply(interaction, refusal(exc))
+                return
+            await interaction.client.records.drop_gap(scope.key, self.text)
+            await reply(
+                interaction, f"Added “{clip(self.text, 200)}” as a phrasing of `{entry_id}`."
+            )
+
+        return callback
+
+    async def _create(self, interaction: Inter) -> None:
+        await require_moderator(interaction)
+        await interaction.response.send_modal(
+            self.cog.add_modal(interaction, {"question": self.text})
+        )
+
+
+class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and keep the FAQ")):
+    """Everyone may show and list entries; moderators change their server's entries."""
+
+    def __init__(self, bot: StewardBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    # -- everyone -------------------------------------------------------------------------
+
+    async def entry_autocomplete(
+        self, interaction: Inter, current: str
+    ) -> list[app_commands.Choice[str]]:
+        """Entries by id or question for what has been typed."""
+        guild = str(interaction.guild_id) if interaction.guild_id else None
+        lang = choose_language(interaction.locale, current)
+        found = self.bot.engine.suggest(current, guild, lang=lang)
+        needle = current.strip().casefold()
+        by_id = [e for e in self.bot.engine.entries(guild) if needle and needle in e.id][:25]
+        seen: set[str] = set()
+        choices: list[app_commands.Choice[str]] = []
+        for entry_id, question in [(e.id, e.text(lang)[0]) for e in by_id] + [
+            (s.id, s.question) for s in found
+        ]:
+            if entry_id not in seen:
+                seen.add(entry_id)
+                choices.append(
+                    app_commands.Choice(name=clip(f"{question} ({entry_id})", 100), value=entry_id)
+                )
+        return choices[:25]
+
+    @app_commands.command(name=_("show"), description=_("Show one FAQ entry"))
+    @app_commands.describe(entry=_("The entry (start typing to search)"))
+    async def show(self, interaction: Inter, entry: str) -> None:
+        """/faq show entry"""
+        lang = choose_language(interaction.locale, "")
+        guild = str(interaction.guild_id) if interaction.guild_id else None
+        found = self.bot.engine.entry(entry, guild)
+        if found is None:
+            await reply(interaction, t("unknown_entry", lang, entry_id=clip(entry, 64)))
+            return
+        answer = self.bot.engine.render(found, lang, guild=guild)
+        view = answer_view(answer)
+        await reply(
+            interaction,
+            embed=answer_embed(answer),
+            ephemeral=False,
+            **({"view": view} if view else {}),
+        )
+
+    show.autocomplete("entry")(entry_autocomplete)
+
+    @app_commands.command(name=_("list"), description=_("Browse the FAQ entries"))
+    async def list_entries(self, interaction: Inter) -> None:
+        """/faq list with previous/next buttons."""
+        lang = choose_language(interaction.locale, "")
+        guild = str(interaction.guild_id) if interaction.guild_id else None
+        entries = self.bot.engine.entries(guild)
+        pages_count = max(1, math.ceil(len(entries) / PAGE_SIZE))
+        pages = []
+        for p in range(pages_count):
+            chunk = entries[p * PAGE_SIZE : (p + 1) * PAGE_SIZE]
+            embed = discord.Embed(
+                title=t("list_title", lang),
+                colour=discord.Colour.dark_green(),
+                description=clip("\n".join(f"`{e.id}` {e.text(lang)[0]}" for e in chunk), 4096),
+            )
+            embed.set_footer(text=t("page", lang, page=p + 1, pages=pages_count))
+            pages.append(embed)
+        view = Pager(interaction.user.id, pages)
+        await reply(interaction, embed=pages[0], view=view)
+
+    # -- moderators: add and edit ---------------------------------------------------------
+
+    def add_modal(
+        self, interaction: Inter, values: dict[str, str] | None = None, shared: bool = False
+    ) -> EntryModal:
+        """The empty (or pre-filled) form for a new entry."""
+
+        async def submit(inter: Inter, fields: dict[str, str]) -> None:
+            scope = await scope_for_new(inter, shared)
+            data = form_to_data("", **fields)
+            try:
+                entry = await self.bot.store.add(scope.key, data, inter.user.id)
+            except StoreError as exc:
+                await reply(inter, refusal(exc))
+                return
+            await reply(
+                inter,
+                f"Added `{entry.id}` to {scope.label}. It is live now.",
+                embed=answer_embed(self.bot.engine.render(entry, "en", guild=scope.guild)),
+            )
+
+        return EntryModal("Add a FAQ entry", submit, custom_id="steward:add", values=values)
+
+    @app_commands.command(
+        name=_("add"), description=_("Add an entry to this server's FAQ (moderators)")
+    )
+    async def add(self, interaction: Inter, shared: bool = False) -> None:
+        """/faq add: opens the entry form (owners may add to the shared knowledge)."""
+        await scope_for_new(interaction, shared)
+        await interaction.response.send_modal(self.add_modal(interaction, shared=shared))
+
+    @app_commands.command(
+        name=_("edit"), description=_("Edit one of this server's entries (moderators)")
+    )
+    @app_commands.describe(entry=_("The entry (start typing to search)"))
+    async def edit(self, interaction: Inter, entry: str) -> None:
+        """/faq edit entry: the same form, filled in; refused if the entry changes meanwhile."""
+        _scope, current = await scope_for_entry(interaction, entry)
+        version = fingerprint(current)
+
+        async def submit(inter: Inter, fields: dict[str, str]) -> None:
+            again, _latest = await scope_for_entry(inter, entry)
+            data = form_to_data(entry, **fields)
+            try:
+                saved = await self.bot.store.edit(again.key, entry, data, inter.user.id, version)
+            except StoreError as exc:
+                await reply(inter, refusal(exc))
+                return
+            await reply(
+                inter,
+                f"Saved `{saved.id}`. It is live now.",
+                embed=answer_embed(self.bot.engine.render(saved, "en", guild=again.guild)),
+            )
+
+        modal = EntryModal(
+            f"Edit {entry}",
+            submit,
+            custom_id=f"steward:edit:{entry}:{version}",
+            values=entry_to_form(current),
+        )
+        await interaction.response.send_modal(modal)
+
+    edit.autocomplete("entry")(entry_autocomplete)
+
+    @app_commands.command(
+        name=_("translate"), description=_("Add or edit the Spanish text of an entry (moderators)")
+    )
+    @app_commands.describe(entry=_("The entry (start typing to search)"))
+    async def translate(self, interaction: Inter, entry: str) -> None:
+        """/faq translate entry: the Spanish question, phrasings, answer and note."""
+        _scope, current = await scope_for_entry(interaction, entry)
+        version = fingerprint(current)
+        tr = current.translations.get("es")
+        values = (
+            {
+                "question": tr.question,
+                "alternates": "\n".join(tr.alternates),
+                "answer": tr.answer,
+                "note": tr.note or "",
+            }
+            if tr
+            else {}
+        )
+
+        async def submit(inter: Inter, fields: dict[str, str]) -> None:
+            again, _latest = await scope_for_entry(inter, entry)
+            try:
+                saved = await self.bot.store.set_translation(
+                    again.key, entry, "es", fields, inter.user.id, version
+                )
+            except StoreError as exc:
+                await reply(inter, refusal(exc))
+                return
+            await reply(
+                inter,
+                f"Saved the Spanish text of `{saved.id}`.",
+                embed=answer_embed(self.bot.engine.render(saved, "es", guild=again.guild)),
+            )
+
+        await interaction.response.send_modal(
+            TranslationModal(
+                submit, custom_id=f"steward:translate:{entry}:{version}", values=values
+            )
+        )
+
+    translate.autocomplete("entry")(entry_autocomplete)
+
+    # -- moderators: remove, alias --------------------------------------------------------
+
+    @app_commands.command(
+        name=_("remove"), description=_("Remove one of this server's entries (moderators)")
+    )
+    @app_commands.describe(entry=_("The entry (start typing to search)"))
+    async def remove(self, interaction: Inter, entry: str) -> None:
+        """/faq remove entry, after a confirm button."""
+        await scope_for_entry(interaction, entry)
+
+        async def do_remove(inter: Inter) -> None:
+            scope, _current = await scope_for_entry(inter, entry)
+            try:
+                await self.bot.store.remove(scope.key, entry, inter.user.id)
+            except StoreError as exc:
+                await inter.response.edit_message(content=refusal(exc), view=None)
+                return
+            await inter.response.edit_message(
+                content=f"Removed `{entry}`. `/faq history` and `/faq revert` can bring it back.",
+                view=None,
+            )
+
+        await reply(
+            interaction,
+            f"Remove `{entry}`? This takes effect at once.",
+            view=Confirm(interaction.user.id, do_remove),
+        )
+
+    remove.autocomplete("entry")(entry_autocomplete)
+
+    @app_commands.command(
+        name=_("alias"), description=_("Add another way to ask an entry's question (moderators)")
+    )
+    @app_commands.describe(
+        entry=_("The entry (start typing to search)"), phrasing=_("The new phrasing")
+    )
+    async def alias(
+        self, interaction: Inter, entry: str, phrasing: app_commands.Range[str, 1, 150]
+    ) -> None:
+        """/faq alias entry phrasing"""
+        scope, _current = await scope_for_entry(interaction, entry)
+        try:
+            await self.bot.store.alias(scope.key, entry, phrasing, interaction.user.id)
+        except StoreError as exc:
+            await reply(interaction, refusal(exc))
+            return
+        await reply(interaction, f"Added “{phrasing}” as a phrasing of `{entry}`. It is live now.")
+
+    alias.autocomplete("entry")(entry_autocomplete)
+
+    # -- moderators: export and import ----------------------------------------------------
+
+    @app_commands.command(
+        name=_("export"), description=_("Download this server's entries as YAML (moderators)")
+    )
+    async def export(self, interaction: Inter) -> None:
+        """/faq export: the server's entries as a YAML attachment."""
+        scope = await require_moderator(interaction)
+        text = self.bot.store.export(scope.key)
+        count = len(self.bot.engine.guild_entries(scope.key))
+        file = discord.File(io.BytesIO(text.encode("utf-8")), filename=f"faq-{scope.key}.yaml")
+        await reply(interaction, f"{count} entries from this server.", file=file)
+
+    @app_commands.command(
+        name=_("import"),
+        description=_(
+            "Replace this server's entries from a YAML file, after a preview (moderators)"
+        ),
+    )
+    @app_commands.describe(file=_("A YAML file in the FAQ format"))
+    async def import_(self, interaction: Inter, file: discord.Attachment) -> None:
+        """/faq import file: validate everything, preview the changes, apply on confirm."""
+        scope = await require_moderator(interaction)
+        if file.size > MAX_YAML_BYTES:
+            await reply(
+                interaction, f"The file is {file.size:,} bytes; the limit is 1 MB. Nothing changed."
+            )
+            return
+        if not file.filename.lower().endswith((".yaml", ".yml", ".txt")):
+            await reply(interaction, "Upload a YAML file (.yaml or .yml). Nothing changed.")
+            return
+        await interaction.response.defer(ephemeral=True, thinking=True)
+        try:
+            raw = await file.read()
+            text = raw.decode("utf-8")
+        except (discord.HTTPException, UnicodeDecodeError) as exc:
+            reason = (
+                "it is not UTF-8 text"
+                if isinstance(exc, UnicodeDecodeError)
+                else "the download failed"
+            )
+            await reply(interaction, f"Could not read the file: {reason}. Nothing changed.")
+            return
+        try:
+            plan = self.bot.store.plan_import(scope.key, text)
+        except StoreError as exc:
+            await reply(interaction, refusal(exc))
+            return
+        await reply(
+            interaction,
+            embed=_plan_embed(plan),
+            view=Confirm(interaction.user.id, self._apply_import(plan)),
+        )
+
+    def _apply_import(self, plan: ImportPlan) -> Callable[[Inter], Awaitable[None]]:
+        async def apply(inter: Inter) -> None:
+            await require_moderator(inter)
+            try:
+                await self.bot.store.apply_import(plan, inter.user.id)
+            except StoreError as exc:
+                await inter.response.edit_message(content=refusal(exc), view=None, embed=None)
+                return
+            await inter.response.edit_message(
+                content=f"Imported: {len(plan.added)} added, {len(plan.changed)} changed, "
+                f"{len(plan.removed)} removed. Live now.",
+                view=None,
+                embed=None,
+            )
+
+        return apply
+
+    # -- moderators: gaps, history, revert ------------------------------------------------
+
+    @app_commands.command(
+        name=_("gaps"),
+        description=_("Questions the bot could not answer here, most frequent first (moderators)"),
+    )
+    async def gaps(self, interaction: Inter) -> None:
+        """/faq gaps, with a menu to act on one."""
+        scope = await require_moderator(interaction)
+        gaps = await self.bot.records.gaps(scope.key)
+        if not gaps:
+            await reply(interaction, "No unanswered questions recorded for this server.")
+            return
+        lines = [f"**{g.count}×** {clip(g.text, 150)} *(last {g.last_seen[:10]})*" for g in gaps]
+        embed = discord.Embed(
+            title="Questions Steward could not answer here",
+            description=clip("\n".join(lines), 4096),
+        )
+        embed.set_footer(text="No user ids are stored. Pick one below to answer it.")
+        select: discord.ui.Select[Any] = discord.ui.Select(
+            placeholder="Answer one of these…",
+            custom_id="steward:gaps",
+            options=[
+                discord.SelectOption(label=clip(g.text, 100), value=str(i))
+                for i, g in enumerate(gaps[:25])
+            ],
+        )
+
+        async def chosen(inter: Inter) -> None:
+            again = await require_moderator(inter)
+            text = gaps[int(select.values[0])].text
+            ranked = self.bot.engine.matcher.rank(text, {again.key}, limit=4)
+            targets = [
+                e
+                for c in ranked
+                if (e := self.bot.engine.entry(c.entry_id, again.key)) and e.origin == again.key
+            ]
+            await reply(
+                inter, f"“{clip(text, 300)}”", view=GapActions(self, inter.user.id, text, targets)
+            )
+
+        select.callback = chosen  # type: ignore[method-assign]
+        view = ReportingView(timeout=600)
+        view.add_item(select)
+        await reply(interaction, embed=embed, view=view)
+
+    @app_commands.command(name=_("history"), description=_("Every change to an entry (moderators)"))
+    @app_commands.describe(entry=_("The entry (start typing to search)"))
+    async def history(self, interaction: Inter, entry: str) -> None:
+        """/faq history entry"""
+        scope = await require_moderator(interaction)
+        key = (
+            scope.key
+            if self.bot.engine.entry(entry, scope.key) is None
+            or self.bot.engine.entry(entry, scope.key).origin != "shared"
+            else "shared"
+        )  # type: ignore[union-attr]
+        changes = await self.bot.records.history(key, entry)
+        if not changes:
+            await reply(interaction, f"No recorded changes to `{clip(entry, 64)}`.")
+            return
+        lines = [
+            f"**v{c.version}** {c.action} · {c.at[:16].replace('T', ' ')} UTC · "
+            f"{f'<@{c.actor_id}>' if c.actor_id else 'someone (forgotten)'}"
+            for c in changes[-25:]
+        ]
+        embed = discord.Embed(title=f"History of {entry}", description="\n".join(lines))
+        embed.set_footer(text="/faq revert entry version restores the text after that change.")
+        await reply(interaction, embed=embed)
+
+    history.autocomplete("entry")(entry_autocomplete)
+
+    @app_commands.command(
+        name=_("revert"), description=_("Restore an entry to an earlier version (moderators)")
+    )
+    @app_commands.describe(
+        entry=_("The entry (start typing to search)"),
+        version=_("The version number from /faq history"),
+    )
+    async def revert(
+        self, interaction: Inter, entry: str, version: app_commands.Range[int, 1, 1_000_000]
+    ) -> None:
+        """/faq revert entry version"""
+        scope = await require_moderator(interaction)
+        current = self.bot.engine.entry(entry, scope.key)
+        target: Scope = scope
+        if current is not None and current.origin == "shared":
+            target, _c = await scope_for_entry(interaction, entry)
+        try:
+            restored = await self.bot.store.revert(target.key, entry, version, interaction.user.id)
+        except StoreError as exc:
+            await reply(interaction, refusal(exc))
+            return
+        if restored is None:
+            await reply(interaction, f"Reverted `{entry}` to version {version}: removed.")
+        else:
+            await reply(
+                interaction,
+                f"Reverted `{entry}` to version {version}.",
+                embed=answer_embed(self.bot.engine.render(restored, "en", guild=target.guild)),
+            )
+
+    revert.autocomplete("entry")(entry_autocomplete)
+
+
+def _plan_embed(plan: ImportPlan) -> discord.Embed:
+    def names(ids: tuple[str, ...]) -> str:
+        return clip(", ".join(f"`{i}`" for i in ids), 1000) if ids else "none"
+
+    embed = discord.Embed(
+        title="Import preview: nothing has changed yet",
+        description="Confirm to make this server's entries exactly the file's.",
+    )
+    embed.add_field(name=f"Added ({len(plan.added)})", value=names(plan.added), inline=False)
+    embed.add_field(name=f"Changed ({len(plan.changed)})", value=names(plan.changed), inline=False)
+    embed.add_field(name=f"Removed ({len(plan.removed)})", value=names(plan.removed), inline=False)
+    embed.set_footer(text=f"{len(plan.unchanged)} unchanged")
+    return embed
+
+
+async def setup(bot: StewardBot) -> None:
+    """Load the cog."""
+    await bot.add_cog(Faq(bot))
