@@ -58,6 +58,7 @@ class StewardBot(commands.Bot):
             allowed_mentions=discord.AllowedMentions.none(),
             tree_cls=StewardTree,
             help_command=None,
+            guild_ready_timeout=settings.steward_guild_ready_timeout,
         )
         self.settings = settings
         self.engine = engine

@@ -27,6 +27,8 @@ class Settings(BaseSettings):
     steward_rate_limit: int = Field(default=5, ge=1)
     steward_rate_window: float = Field(default=10.0, gt=0)
     steward_log_level: str = "INFO"
+    # discord.py waits this long after the last GUILD_CREATE before on_ready.
+    steward_guild_ready_timeout: float = Field(default=2.0, gt=0)
 
     @field_validator("steward_owner_ids", mode="before")
     @classmethod

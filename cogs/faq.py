@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import math
+import secrets
 from collections.abc import Awaitable, Callable
 from typing import TYPE_CHECKING, Any
 
@@ -373,7 +374,9 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
                 embed=answer_embed(self.bot.engine.render(entry, "en", guild=scope.guild)),
             )
 
-        return EntryModal("Add a FAQ entry", submit, custom_id="steward:add", values=values)
+        return EntryModal(
+            "Add a FAQ entry", submit, custom_id=f"steward:add:{secrets.token_hex(4)}", values=values
+        )
 
     @app_commands.command(
         name=_("add"), description=_("Add an entry to this server's FAQ (moderators)")
@@ -409,7 +412,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
         modal = EntryModal(
             f"Edit {entry}",
             submit,
-            custom_id=f"steward:edit:{entry}:{version}",
+            custom_id=f"steward:edit:{entry}:{version}:{secrets.token_hex(4)}",
             values=entry_to_form(current),
         )
         await interaction.response.send_modal(modal)
@@ -453,7 +456,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
 
         await interaction.response.send_modal(
             TranslationModal(
-                submit, custom_id=f"steward:translate:{entry}:{version}", values=values
+                submit, custom_id=f"steward:tr:{entry}:{version}:{secrets.token_hex(4)}", values=values
             )
         )
 

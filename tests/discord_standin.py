@@ -6,9 +6,13 @@ The bot runs through discord.py's own HTTP and gateway code; only the two base a
         guild = standin.add_guild(name="Workers United")
         point_discord_py_at(standin.api_base, standin.gateway_url)
         task = asyncio.create_task(bot.start("test-token"))
-        await bot.wait_until_ready()
-        exchange = await standin.interact(standin.slash_command("echo", {"text": "hi"}))
+        await standin.wait_until_ready()
+        await bot.wait_until_ready()  # discord.py waits guild_ready_timeout (2 s default) first
+        payload = standin.slash_command("echo", {"text": "hi"}, guild_id=int(guild["id"]))
+        exchange = await standin.interact(payload)
         assert exchange.type == 4 and exchange.data["content"] == "hi"
+        await bot.close()  # before the stand-in closes, or the bot keeps reconnecting
+        await task
 
 REST replies use ``Content-Type: application/json`` exactly (discord.py decodes nothing else) and
 every request is recorded in :attr:`DiscordStandIn.requests`. The gateway speaks plain-text JSON
@@ -29,7 +33,7 @@ import contextlib
 import json
 import secrets
 import time
-from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -102,7 +106,7 @@ class RecordedRequest:
     headers: dict[str, str]
     route: str | None = None  # e.g. "POST /channels/{channel_id}/messages"; None if unknown
     status: int = 0
-    response: Any = None  # the JSON the stand-in answered with (None for 204)
+    response: Any = None  # the JSON answered (204 follow-up: the message it created)
 
     @property
     def unknown(self) -> bool:
@@ -208,11 +212,9 @@ class InteractionExchange:
         return self.edits[i]
 
     def __repr__(self) -> str:
-        kind = self.payload.get("type")
-        name = (self.payload.get("data") or {}).get("name") or (self.payload.get("data") or {}).get(
-            "custom_id"
-        )
-        return f"<InteractionExchange id={self.id} type={kind} {name!r}>"
+        data = self.payload.get("data") or {}
+        name = data.get("name") or data.get("custom_id")
+        return f"<InteractionExchange id={self.id} type={self.payload['type']} {name!r}>"
 
 
 @dataclass
@@ -287,9 +289,11 @@ class DiscordStandIn:
         self._command_ids: dict[tuple[int | None, int, str], int] = {}
 
         self.requests: list[RecordedRequest] = []
+        self.internal_errors: list[Exception] = []  # exceptions in the stand-in's own handlers
         self.interactions: dict[str, InteractionExchange] = {}  # by token
         self.gateway_received: list[Json] = []  # every frame the bot sent
         self.gateway_connections: list[dict[str, str]] = []  # query of every connection
+        self.gateway_close_codes: list[int | None] = []  # close code of every ended connection
         self.identify_payload: Json | None = None
         self.identify_count = 0
         self.resume_count = 0
@@ -380,6 +384,13 @@ class DiscordStandIn:
             raise StandInTimeout(
                 f"timed out after {timeout}s waiting for {what}; last requests:\n  {recent}"
             ) from None
+
+    async def wait_until(
+        self, predicate: Callable[[], Any], timeout: float = 5.0, what: str = "a condition"
+    ) -> Any:
+        """Wait until ``predicate()`` is truthy (re-checked whenever the stand-in records
+        something: a request, a gateway frame, a connection change); returns its value."""
+        return await self._wait(predicate, timeout, what)
 
     # ------------------------------------------------------------------ builders: entities
 
@@ -1188,6 +1199,7 @@ class DiscordStandIn:
                     break
         finally:
             self._sockets.discard(ws)
+            self.gateway_close_codes.append(ws.close_code)
             session = self._session
             if session is not None and session.conn is conn:
                 session.conn = None
@@ -1313,7 +1325,7 @@ class DiscordStandIn:
         path = raw[len(prefix) :] if raw.startswith(prefix + "/") else raw
         body, files = await _read_body(request)
         rec = RecordedRequest(
-            index=len(self.requests),
+            index=-1,
             method=request.method,
             path=path,
             query=dict(request.query),
@@ -1321,7 +1333,6 @@ class DiscordStandIn:
             files=files,
             headers=dict(request.headers),
         )
-        self.requests.append(rec)
         try:
             if not raw.startswith(prefix + "/"):
                 raise _ApiError(404, "404: Not Found")
@@ -1334,9 +1345,17 @@ class DiscordStandIn:
             status, payload = await handler(rec, **params)
         except _ApiError as exc:
             status, payload = exc.status, exc.payload
+        except Exception as exc:  # a stand-in bug or a payload it cannot read: fail loudly
+            self.internal_errors.append(exc)
+            status, payload = (
+                400,
+                {"message": f"stand-in could not handle this: {exc!r}", "code": 0},
+            )
         rec.status = status
         if payload is not None:
             rec.response = payload
+        rec.index = len(self.requests)  # recorded once answered, so waiters see it complete
+        self.requests.append(rec)
         await self._notify()
         if payload is None:
             return web.Response(status=status)
@@ -1393,6 +1412,7 @@ class DiscordStandIn:
             ("PATCH", hook + "/messages/{message_id}", self._r_hook_edit, False),
             ("DELETE", hook + "/messages/{message_id}", self._r_hook_delete, False),
             ("GET", "/channels/{channel_id}", self._r_get_channel, True),
+            ("GET", msgs, self._r_history, True),
             ("POST", msgs, self._r_send_message, True),
             ("GET", msgs + "/{message_id}", self._r_get_message, True),
             ("PATCH", msgs + "/{message_id}", self._r_edit_message, True),
@@ -1679,6 +1699,21 @@ class DiscordStandIn:
             raise _ApiError(400, "Cannot send an empty message", 50006)
         return 200, self._bot_message(int(channel_id), body, rec.files)
 
+    async def _r_history(self, rec: RecordedRequest, channel_id: str) -> tuple[int, Any]:
+        self._channel(channel_id)
+        limit = max(1, min(int(rec.query.get("limit", 50)), 100))
+        before = int(rec.query.get("before", 1 << 63))
+        after = int(rec.query.get("after", 0))
+        found = [
+            m
+            for mid, m in self.messages.items()
+            if m["channel_id"] == channel_id and after < mid < before
+        ]
+        found.sort(key=lambda m: int(m["id"]))
+        # Newest first, like Discord; with ``after`` the ``limit`` messages right after it.
+        page = found[:limit] if "after" in rec.query else found[-limit:]
+        return 200, page[::-1]
+
     async def _r_get_message(
         self, rec: RecordedRequest, channel_id: str, message_id: str
     ) -> tuple[int, Any]:
@@ -1840,3 +1875,37 @@ DEFAULT_APP_PERMISSIONS = (
     DEFAULT_MEMBER_PERMISSIONS
     | discord.Permissions(manage_messages=True, send_messages_in_threads=True).value
 )
+
+
+# --------------------------------------------------------------------------- running a bot
+
+
+async def _until_ready(bot: discord.Client, standin: DiscordStandIn, guild_id: int | None) -> None:
+    await standin.wait_until_ready()
+    await bot.wait_until_ready()
+    if guild_id is not None and bot.get_guild(guild_id) is None:  # GUILD_CREATE came late
+        await bot.wait_for("guild_available", timeout=5)
+
+
+@contextlib.asynccontextmanager
+async def running(
+    bot: discord.Client, standin: DiscordStandIn, token: str, guild_id: int | None = None
+) -> AsyncIterator[asyncio.Task[None]]:
+    """Run ``bot.start`` as a task until the bot is ready; close it cleanly afterwards."""
+    task = asyncio.create_task(bot.start(token), name="bot.start")
+    ready = asyncio.create_task(_until_ready(bot, standin, guild_id))
+    try:
+        await asyncio.wait({task, ready}, timeout=5, return_when=asyncio.FIRST_COMPLETED)
+        if not ready.done():
+            ready.cancel()
+            if task.done():
+                task.result()  # raise why the bot stopped
+            raise AssertionError("bot did not become ready")
+        ready.result()
+        yield task
+    finally:
+        ready.cancel()
+        await bot.close()
+        async with asyncio.timeout(5):
+            await asyncio.gather(task, return_exceptions=True)
+        assert task.done()

@@ -1,0 +1,182 @@
+"""`steward check`'s rules, over the bundled knowledge and over broken fixtures."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from bot.knowledge import load_knowledge
+from bot.text import phrasing_key
+
+GOOD = """\
+- id: chair
+  question: Who chairs the committee?
+  alternates: [committee chair name]
+  answer: Alice Smith chairs the committee.
+  sources:
+    - source: memo
+      quote: Alice Smith chairs the committee.
+  translations:
+    es:
+      question: ¿Quién preside el comité?
+      answer: Alice Smith preside el comité.
+- id: size
+  question: How many members does the committee have?
+  answer: The committee has 12 members.
+  related: [chair]
+  sources:
+    - source: memo
+      quote: "It has   12 members."
+  translations:
+    es:
+      question: ¿Cuántos miembros tiene el comité?
+      answer: El comité tiene 12 miembros.
+"""
+
+
+def messages(root: Path) -> list[str]:
+    return [str(p) for p in load_knowledge(root)[1]]
+
+
+def test_bundled_knowledge_is_valid_and_large(bundled):
+    assert len(bundled.entries) > 100
+    assert {
+        "blavity-roundtable",
+        "thehill-harris-meeting",
+        "better-for-all",
+        "eo-14025",
+        "eo-14173",
+    } <= set(bundled.sources)
+    for entry in bundled.entries.values():
+        assert entry.sources, entry.id
+        assert "es" in entry.translations, entry.id
+        assert len(entry.alternates) >= 3, entry.id
+
+
+def test_source_texts_are_the_shared_documents_verbatim(bundled):
+    text = bundled.sources["blavity-roundtable"].text
+    assert "Biden issued an executive order on April 26, 2021" in text
+    assert (
+        bundled.sources["better-for-all"]
+        .text.rstrip()
+        .endswith("The Better for All Campaign is led by:")
+    )
+
+
+def test_good_fixture_passes(make_knowledge):
+    assert messages(make_knowledge(GOOD)) == []
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            (
+                "quote: Alice Smith chairs the committee.",
+                "quote: Alice Smyth chairs the committee.",
+            ),
+            "quote is not verbatim in source 'memo'",
+        ),
+        (
+            ("- source: memo\n      quote: Alice", "- source: nope\n      quote: Alice"),
+            "unknown source 'nope'",
+        ),
+        (("id: size", "id: chair"), "duplicate id 'chair'"),
+        (("id: size", "id: Size_Two"), "bad id 'Size_Two'"),
+        (("related: [chair]", "related: [nobody]"), "unknown related id 'nobody'"),
+        (
+            (
+                "alternates: [committee chair name]",
+                "alternates: [How many members does the committee have]",
+            ),
+            "is also on entry",
+        ),
+        (("  answer: The committee has 12 members.\n", ""), "missing field 'answer'"),
+        (("  related: [chair]\n", "  colour: blue\n"), "unknown key 'colour'"),
+        (
+            ("question: Who chairs the committee?", "question: " + "x" * 151),
+            "'question' is 151 characters; the limit is 150",
+        ),
+        (
+            ("    es:\n      question: ¿Quién", "    fr:\n      question: ¿Quién"),
+            "unknown language 'fr'",
+        ),
+    ],
+)
+def test_each_problem_is_reported_with_path_and_line(make_knowledge, change, expected):
+    old, new = change
+    assert old in GOOD
+    problems = messages(make_knowledge(GOOD.replace(old, new, 1)))
+    assert any(expected in p for p in problems), problems
+    assert all(":" in p.split(" ")[0] for p in problems)  # path:line: message
+    assert all(p.split(":")[1].isdigit() for p in problems)
+
+
+def test_every_problem_is_listed_at_once(make_knowledge):
+    broken = GOOD.replace("quote: Alice Smith", "quote: Bob Smith").replace(
+        "related: [chair]", "related: [ghost]"
+    )
+    problems = messages(make_knowledge(broken))
+    assert len(problems) == 2
+
+
+def test_typographic_quotes_and_whitespace_fold_but_nothing_else(make_knowledge):
+    faq = GOOD.replace(
+        "quote: Alice Smith chairs the committee.",
+        "quote: 'He said \"hello\" there and it''s fine.'",
+    ).replace('quote: "It has   12 members."', "quote: He said hello")
+    root = make_knowledge(faq)
+    (root / "sources" / "memo.txt").write_text("He said “hello”   there and it’s fine.")
+    problems = messages(root)
+    assert len(problems) == 1 and "He said hello" in problems[0]
+
+
+def test_malformed_yaml_gives_a_line(make_knowledge):
+    problems = messages(make_knowledge("- id: a\n  question: [unclosed\n"))
+    assert problems and problems[0].split(":")[1] != "0"
+
+
+def test_yaml_tags_and_aliases_are_refused(make_knowledge):
+    tagged = GOOD.replace(
+        "answer: Alice Smith chairs the committee.", "answer: !!python/object:os.system echo"
+    )
+    assert any("tags" in p for p in messages(make_knowledge(tagged)))
+    aliased = GOOD.replace(
+        "question: Who chairs the committee?", "question: &q Who chairs the committee?"
+    ).replace("alternates: [committee chair name]", "alternates: [*q]")
+    assert any("aliases" in p or "anchors" in p for p in messages(make_knowledge(aliased)))
+
+
+def test_yes_no_stay_text(make_knowledge):
+    faq = GOOD.replace("alternates: [committee chair name]", "alternates: [no, on]")
+    assert messages(make_knowledge(faq)) == []
+
+
+def test_missing_translation_of_a_shared_entry_is_reported(make_knowledge):
+    faq = GOOD.replace(
+        """  translations:
+    es:
+      question: ¿Quién preside el comité?
+      answer: Alice Smith preside el comité.
+""",
+        "",
+    )
+    assert any("missing 'es' translation" in p for p in messages(make_knowledge(faq)))
+
+
+def test_spanish_phrasing_on_two_entries_is_reported(make_knowledge):
+    faq = GOOD.replace("¿Cuántos miembros tiene el comité?", "¿Quién preside el comité?")
+    assert any("is also on entry" in p for p in messages(make_knowledge(faq)))
+
+
+def test_phrasing_key_ignores_case_and_punctuation():
+    assert phrasing_key("Who chairs the Committee?") == phrasing_key("who chairs the committee")
+
+
+def test_eo_11246_entries_say_it_was_revoked(bundled):
+    for entry in bundled.entries.values():
+        text = f"{entry.question} {entry.answer}"
+        if "11246" in text and entry.id.startswith(("eo-11246", "bfa-eo-11246")):
+            blob = f"{entry.answer} {entry.note or ''}"
+            assert "14173" in blob or "revoked" in blob, entry.id
