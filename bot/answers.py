@@ -207,7 +207,11 @@ class Engine:
         """Entries for autocomplete: ranked by the matcher on partial text, or the first ones."""
         owners = {SHARED, guild} if guild else {SHARED}
         lang = lang or (detect_language(text) if text.strip() else "en")
-        ranked = self.matcher.rank(text, owners, limit=limit, prefix=True) if text.strip() else []
+        ranked = (
+            self.matcher.rank(self.matcher.complete(text), owners, limit=limit)
+            if text.strip()
+            else []
+        )
         out = [
             Suggestion(c.entry_id, e.text(lang)[0], c.score)
             for c in ranked

@@ -10,6 +10,8 @@ entries), and a word the knowledge has never seen weighs as much as the rarest o
 
 from __future__ import annotations
 
+import bisect
+import itertools
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -20,7 +22,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Entry
-from bot.text import QUESTION_WORDS, Lexicon
+from bot.text import QUESTION_WORDS, Lexicon, basic_tokens
 
 SHARED = "shared"
 
@@ -102,6 +104,10 @@ class Matcher:
         self._exact: dict[tuple[str, ...], set[int]] = defaultdict(set)
         self._next_id = 0
         self._vocab_cache: list[str] | None = None
+        # raw words and word pairs of every phrasing, to complete a half-typed word
+        self._unigrams: Counter[str] = Counter()
+        self._bigrams: Counter[tuple[str, str]] = Counter()
+        self._words_sorted: list[str] | None = None
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
 
     # -- building -------------------------------------------------------------------------
@@ -113,6 +119,7 @@ class Matcher:
         ids: list[int] = []
         entry_tokens: set[str] = set()
         for lang, text in entry.phrasings():
+            self._count_words(text, 1)
             toks = self.lexicon.content_tokens(text)
             if not toks:
                 continue
@@ -144,6 +151,7 @@ class Matcher:
         entry_tokens: set[str] = set()
         for pid in ids:
             ph = self._phrasings.pop(pid)
+            self._count_words(ph.text, -1)
             for tok in ph.tokens:
                 self._postings[tok].discard(pid)
                 if not self._postings[tok]:
@@ -157,8 +165,14 @@ class Matcher:
         self._entry_df += Counter()  # drop zero counts
         self._vocab_changed()
 
+    def _count_words(self, text: str, delta: int) -> None:
+        words = basic_tokens(text)
+        self._unigrams.update(dict.fromkeys(words, delta))
+        self._bigrams.update(dict.fromkeys(itertools.pairwise(words), delta))
+
     def _vocab_changed(self) -> None:
         self._vocab_cache = None
+        self._words_sorted = None
         self._correct.cache_clear()
 
     @property
@@ -229,12 +243,6 @@ class Matcher:
         if not tokens:
             return []
         resolved = self._resolve(tokens)
-        if prefix:
-            last = tokens[-1]
-            if resolved[last][1] == 0.0:
-                completion = self._complete(last)
-                if completion:
-                    resolved[last] = (completion, 1.0)
         query = {
             tok: (target, credit, self._idf(target) if credit else self._unknown_weight(tok))
             for tok, (target, credit) in resolved.items()
@@ -298,10 +306,30 @@ class Matcher:
             weight *= self.thresholds.common_unknown_weight
         return weight
 
-    def _complete(self, partial: str) -> str | None:
-        """The most common indexed word starting with `partial` (for autocomplete)."""
-        options = [t for t in self._postings if t.startswith(partial)]
-        return max(options, key=lambda t: len(self._postings[t])) if options else None
+    def complete(self, text: str) -> str:
+        """Finish a half-typed last word from the phrasings' words ("task f" -> "task force")."""
+        if not text or text[-1].isspace():
+            return text
+        words = basic_tokens(text)
+        if not words or (self._unigrams.get(words[-1], 0) > 0 and len(words[-1]) > 3):
+            return text
+        if self._words_sorted is None:
+            self._words_sorted = sorted(w for w, n in self._unigrams.items() if n > 0)
+        partial = words[-1]
+        start = bisect.bisect_left(self._words_sorted, partial)
+        options: list[str] = []
+        for word in self._words_sorted[start:]:
+            if not word.startswith(partial):
+                break
+            options.append(word)
+        if not options:
+            return text
+        prev = words[-2] if len(words) > 1 else None
+        best = max(
+            options,
+            key=lambda w: (self._bigrams.get((prev, w), 0) if prev else 0, self._unigrams[w]),
+        )
+        return " ".join([*words[:-1], best])
 
     def _decide(self, ranked: list[Candidate]) -> Decision:
         th = self.thresholds

@@ -375,7 +375,10 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             )
 
         return EntryModal(
-            "Add a FAQ entry", submit, custom_id=f"steward:add:{secrets.token_hex(4)}", values=values
+            "Add a FAQ entry",
+            submit,
+            custom_id=f"steward:add:{secrets.token_hex(4)}",
+            values=values,
         )
 
     @app_commands.command(
@@ -456,7 +459,9 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
 
         await interaction.response.send_modal(
             TranslationModal(
-                submit, custom_id=f"steward:tr:{entry}:{version}:{secrets.token_hex(4)}", values=values
+                submit,
+                custom_id=f"steward:tr:{entry}:{version}:{secrets.token_hex(4)}",
+                values=values,
             )
         )
 

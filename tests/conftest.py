@@ -68,3 +68,60 @@ def make_knowledge(tmp_path: Path) -> Callable[[str], Path]:
         return root
 
     return build
+
+
+# -- the real bot against the loopback stand-in ---------------------------------------------
+
+TOKEN = "steward-test-token"
+GUILD_A = 2_100_000_000_000_000_001  # a Starbucks Workers United server
+GUILD_B = 2_100_000_000_000_000_002  # an Amazon Labor Union server
+
+
+@pytest.fixture
+async def standin():
+    """A loopback Discord with two servers; discord.py is pointed back at Discord afterwards."""
+    from tests.discord_standin import DiscordStandIn, restore_discord_py_defaults
+
+    async with DiscordStandIn(token=TOKEN) as s:
+        s.add_guild(GUILD_A, "Starbucks Workers United", channels=["general"])
+        s.add_guild(GUILD_B, "Amazon Labor Union", channels=["general"])
+        try:
+            yield s
+        finally:
+            restore_discord_py_defaults()
+
+
+@pytest.fixture
+def make_steward(standin, tmp_path: Path, knowledge_copy: Path):
+    """Build a real StewardBot configured, like an operator would, to use the stand-in."""
+    from bot.client import StewardBot, build_engine, point_discord_at
+    from bot.config import Settings
+
+    def make(**overrides: object) -> StewardBot:
+        values: dict[str, object] = {
+            "discord_token": TOKEN,
+            "steward_data_dir": tmp_path / "data",
+            "steward_knowledge_dir": knowledge_copy,
+            "steward_owner_ids": frozenset({int(standin.owner["id"])}),
+            "discord_api_base": standin.api_base,
+            "discord_gateway_url": standin.gateway_url,
+            "steward_guild_ready_timeout": 0.1,
+        }
+        values.update(overrides)
+        settings = Settings(**values)  # type: ignore[arg-type]
+        point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
+        return StewardBot(settings, build_engine(settings))
+
+    return make
+
+
+@pytest.fixture
+async def steward(standin, make_steward):
+    """A running Steward bot, closed cleanly after the test; no unknown routes were called."""
+    from tests.discord_standin import running
+
+    bot = make_steward()
+    async with running(bot, standin, TOKEN, GUILD_A):
+        yield bot
+    assert standin.unknown_requests == [], [r.describe() for r in standin.unknown_requests]
+    assert standin.internal_errors == []
