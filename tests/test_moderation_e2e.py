@@ -1,0 +1,382 @@
+"""Moderators keep their server's FAQ current, end to end through the loopback stand-in."""
+
+from __future__ import annotations
+
+import asyncio
+
+import discord
+import yaml
+
+from bot.knowledge import parse_entries
+from tests.conftest import GUILD_A, GUILD_B, TOKEN
+from tests.discord_standin import running
+
+MOD_PERMS = discord.Permissions(manage_guild=True, view_channel=True, send_messages=True).value
+MEETING_Q = "When is our store's union meeting?"
+MEETING_FORM = {
+    "question": MEETING_Q,
+    "alternates": "union meeting time\nwhen do we meet as a union",
+    "answer": "Our store's union meeting is every first Monday at 6 pm in the back room.",
+    "sources": "https://example.org/sbwu-meetings Meeting notes\n"
+    "blavity-roundtable | Laura Garza of Starbucks Workers United",
+    "note": "",
+}
+
+
+def content(ex) -> str:
+    return ex.data.get("content") or ""
+
+
+async def open_add(standin, steward, user_id=None, perms=MOD_PERMS, guild=GUILD_A):
+    payload = standin.slash_command("faq add", guild_id=guild, user_id=user_id, permissions=perms)
+    if perms is None:  # refused: the command does not complete
+        return await standin.interact(payload)
+    return await standin.run_app_command(steward, payload)
+
+
+async def add_entry(standin, steward, form=MEETING_FORM, guild=GUILD_A):
+    ex = await open_add(standin, steward, guild=guild)
+    assert ex.type == 9, ex.data
+    sub = await standin.interact(
+        standin.modal_submit(ex.data["custom_id"], form, guild_id=guild, permissions=MOD_PERMS)
+    )
+    return sub
+
+
+async def ask(standin, steward, question, guild=GUILD_A):
+    ex = await standin.run_app_command(
+        steward, standin.slash_command("ask", {"question": question}, guild_id=guild)
+    )
+    return ex.data["embeds"][0]
+
+
+def server_file(steward, guild=GUILD_A):
+    return steward.store.path(str(guild))
+
+
+async def test_non_moderator_is_refused_everywhere(standin, steward):
+    ex = await open_add(standin, steward, perms=None)  # @everyone's permissions
+    assert ex.type == 4 and ex.ephemeral and "Only moderators" in content(ex)
+    # A forged modal submit from a non-moderator is refused too (checked on submit).
+    opened = await open_add(standin, steward)
+    forged = await standin.interact(
+        standin.modal_submit(opened.data["custom_id"], MEETING_FORM, guild_id=GUILD_A)
+    )
+    assert "Only moderators" in content(forged)
+    assert not server_file(steward).exists()
+    for cmd, opts in [
+        ("faq export", {}),
+        ("faq gaps", {}),
+        ("faq alias", {"entry": "eo-14025-what", "phrasing": "x y z"}),
+        ("steward config", {"private_default": True}),
+    ]:
+        refused = await standin.interact(standin.slash_command(cmd, opts, guild_id=GUILD_A))
+        assert refused.ephemeral and "Only" in content(refused), cmd
+
+
+async def test_moderator_adds_and_only_that_server_sees_it(standin, steward):
+    opened = await open_add(standin, steward)
+    inputs = [c["custom_id"] for row in opened.data["components"] for c in row["components"]]
+    assert inputs[:4] == ["question", "alternates", "answer", "sources"]
+    sub = await standin.interact(
+        standin.modal_submit(
+            opened.data["custom_id"], MEETING_FORM, guild_id=GUILD_A, permissions=MOD_PERMS
+        )
+    )
+    assert "Added `" in content(sub) and "live now" in content(sub)
+    embed = await ask(standin, steward, "when do we have the union meeting at our store")
+    assert "first Monday" in embed["description"]
+    assert "this server's entry" in embed["footer"]["text"]
+    fields = " ".join(f["value"] for f in embed["fields"])
+    assert "not checked" in fields and "https://example.org/sbwu-meetings" in fields
+    other = await ask(standin, steward, MEETING_Q, guild=GUILD_B)
+    assert "first Monday" not in other.get("description", "")
+    dm = standin.dm_message(MEETING_Q)
+    await standin.dispatch("MESSAGE_CREATE", dm)
+    reply = await standin.wait_for_message(int(dm["channel_id"]))
+    assert "first Monday" not in reply.json["embeds"][0].get("description", "")
+    stored, problems = parse_entries(server_file(steward).read_text(), "f", str(GUILD_A))
+    assert problems == [] and stored[0].question == MEETING_Q
+
+
+async def test_bad_entry_lists_every_problem_and_writes_nothing(standin, steward):
+    form = dict(
+        MEETING_FORM,
+        sources="blavity-roundtable | a quote that is not there\nnope | x",
+        question="When was Executive Order 14025 signed?",
+    )
+    sub = await add_entry(standin, steward, form)
+    text = content(sub)
+    assert "not saved" in text and "not verbatim" in text and "unknown source 'nope'" in text
+    assert "is also on entry 'eo-14025-signed-date'" in text
+    assert not server_file(steward).exists()
+
+
+async def test_edit_stale_edit_remove_alias_history_revert(standin, steward):
+    await add_entry(standin, steward)
+    entry_id = steward.engine.guild_entries(str(GUILD_A))[0].id
+    # Two moderators open the edit form on the same version.
+    first = await standin.run_app_command(
+        steward,
+        standin.slash_command(
+            "faq edit", {"entry": entry_id}, guild_id=GUILD_A, permissions=MOD_PERMS
+        ),
+    )
+    second = await standin.run_app_command(
+        steward,
+        standin.slash_command(
+            "faq edit", {"entry": entry_id}, guild_id=GUILD_A, permissions=MOD_PERMS
+        ),
+    )
+    prefilled = {
+        c["custom_id"]: c.get("value")
+        for row in first.data["components"]
+        for c in row["components"]
+    }
+    assert prefilled["question"] == MEETING_Q
+    edited = dict(MEETING_FORM, answer="Our store's union meeting is every first Tuesday.")
+    ok = await standin.interact(
+        standin.modal_submit(
+            second.data["custom_id"], edited, guild_id=GUILD_A, permissions=MOD_PERMS
+        )
+    )
+    assert "Saved" in content(ok)
+    stale = await standin.interact(
+        standin.modal_submit(
+            first.data["custom_id"],
+            dict(MEETING_FORM, answer="Stale text."),
+            guild_id=GUILD_A,
+            permissions=MOD_PERMS,
+        )
+    )
+    assert "changed by someone else" in content(stale)
+    assert "first Tuesday" in (await ask(standin, steward, MEETING_Q))["description"]
+
+    alias = await standin.interact(
+        standin.slash_command(
+            "faq alias",
+            {"entry": entry_id, "phrasing": "juntas del sindicato en la tienda"},
+            guild_id=GUILD_A,
+            permissions=MOD_PERMS,
+        )
+    )
+    assert "Added" in content(alias)
+    assert (
+        "first Tuesday"
+        in (await ask(standin, steward, "juntas del sindicato en la tienda"))["description"]
+    )
+
+    removal = await standin.run_app_command(
+        steward,
+        standin.slash_command(
+            "faq remove", {"entry": entry_id}, guild_id=GUILD_A, permissions=MOD_PERMS
+        ),
+    )
+    confirm = next(
+        c
+        for row in removal.data["components"]
+        for c in row["components"]
+        if c["custom_id"] == "steward:confirm"
+    )
+    done = await standin.interact(
+        standin.component_interaction(confirm["custom_id"], removal.message, permissions=MOD_PERMS)
+    )
+    assert "Removed" in done.data["content"]
+    assert steward.engine.entry(entry_id, str(GUILD_A)) is None
+
+    history = await standin.interact(
+        standin.slash_command(
+            "faq history", {"entry": entry_id}, guild_id=GUILD_A, permissions=MOD_PERMS
+        )
+    )
+    lines = history.data["embeds"][0]["description"].splitlines()
+    assert [ln.split()[1] for ln in lines] == ["add", "edit", "alias", "remove"]
+    revert = await standin.interact(
+        standin.slash_command(
+            "faq revert", {"entry": entry_id, "version": 2}, guild_id=GUILD_A, permissions=MOD_PERMS
+        )
+    )
+    assert "Reverted" in content(revert)
+    restored = steward.engine.entry(entry_id, str(GUILD_A))
+    assert restored is not None and "first Tuesday" in restored.answer
+    assert "juntas del sindicato en la tienda" not in restored.alternates
+
+
+async def test_export_import_round_trip_and_preview(standin, steward):
+    await add_entry(standin, steward)
+    export = await standin.interact(
+        standin.slash_command("faq export", guild_id=GUILD_A, permissions=MOD_PERMS)
+    )
+    assert export.files and export.files[0].filename.endswith(".yaml")
+    exported = export.files[0].data.decode()
+    data = yaml.safe_load(exported)
+    assert data[0]["question"] == MEETING_Q
+    data[0]["answer"] = "Our store's union meeting moved to Wednesdays."
+    data.append(
+        {
+            "id": "strike-fund",
+            "question": "Do we have a strike fund?",
+            "answer": "Yes: ask a steward how to pay in.",
+            "sources": [{"url": "https://example.org/fund"}],
+        }
+    )
+    attachment = standin.add_attachment("faq.yaml", yaml.safe_dump(data).encode(), "text/yaml")
+    preview = await standin.run_app_command(
+        steward,
+        standin.slash_command(
+            "faq import", {"file": attachment}, guild_id=GUILD_A, permissions=MOD_PERMS
+        ),
+    )
+    assert preview.type == 5  # deferred: the download and checks happen after
+    followup = await preview.next_followup()
+    body = followup.json
+    fields = {f["name"]: f["value"] for f in body["embeds"][0]["fields"]}
+    assert fields["Added (1)"] == "`strike-fund`" and fields["Changed (1)"].startswith("`")
+    assert fields["Removed (0)"] == "none"
+    assert "Wednesdays" not in server_file(steward).read_text()  # nothing before confirm
+    done = await standin.interact(
+        standin.component_interaction("steward:confirm", followup.message, permissions=MOD_PERMS)
+    )
+    assert "1 added, 1 changed, 0 removed" in done.data["content"]
+    assert "Wednesdays" in (await ask(standin, steward, MEETING_Q))["description"]
+    assert "Wednesdays" in server_file(steward).read_text()
+
+
+HOSTILE = {
+    "bomb.yaml": b"a: &a [x, x]\nb: &b [*a, *a]\nc: [*b, *b]\n",
+    "tag.yaml": b"- id: x\n  question: !!python/object/apply:os.system [echo hi]\n",
+    "binary.yaml": bytes(range(256)) * 4,
+    "notalist.yaml": b"just: a mapping\n",
+    "badquote.yaml": b"- id: q\n  question: Why?\n  answer: Because.\n  sources:\n"
+    b"    - {source: blavity-roundtable, quote: words that are not in Blavity}\n",
+}
+
+
+async def test_hostile_imports_are_refused_and_change_nothing(standin, steward):
+    await add_entry(standin, steward)
+    before = server_file(steward).read_bytes()
+    for name, payload in HOSTILE.items():
+        att = standin.add_attachment(name, payload, "text/yaml")
+        ex = await standin.run_app_command(
+            steward,
+            standin.slash_command(
+                "faq import", {"file": att}, guild_id=GUILD_A, permissions=MOD_PERMS
+            ),
+        )
+        reply = await ex.next_followup()
+        assert (
+            "not imported" in reply.json["content"] or "Could not read" in reply.json["content"]
+        ), name
+        assert not reply.json.get("components"), name
+    big = standin.add_attachment("big.yaml", b"#" * (1_000_001), "text/yaml")
+    ex = await standin.interact(
+        standin.slash_command("faq import", {"file": big}, guild_id=GUILD_A, permissions=MOD_PERMS)
+    )
+    assert "limit is 1 MB" in content(ex)
+    assert server_file(steward).read_bytes() == before
+
+
+async def test_twenty_concurrent_adds_are_all_kept(standin, steward):
+    opened = [await open_add(standin, steward) for _ in range(20)]
+    forms = [
+        dict(
+            MEETING_FORM,
+            question=f"What is rule number {i} of our chapter?",
+            alternates=f"chapter rule {i}",
+            answer=f"Rule {i} is written in the bylaws.",
+            sources="https://example.org/bylaws",
+        )
+        for i in range(20)
+    ]
+    results = await asyncio.gather(
+        *[
+            standin.interact(
+                standin.modal_submit(
+                    o.data["custom_id"], f, guild_id=GUILD_A, permissions=MOD_PERMS
+                )
+            )
+            for o, f in zip(opened, forms, strict=True)
+        ]
+    )
+    assert all("Added" in content(r) for r in results)
+    stored, problems = parse_entries(server_file(steward).read_text(), "f", str(GUILD_A))
+    assert problems == [] and len(stored) == 20
+    assert len(steward.engine.guild_entries(str(GUILD_A))) == 20
+
+
+async def test_restart_keeps_everything(standin, make_steward):
+    first = make_steward()
+    async with running(first, standin, TOKEN, GUILD_A):
+        await add_entry(standin, first)
+        await standin.interact(
+            standin.slash_command(
+                "steward config", {"private_default": True}, guild_id=GUILD_A, permissions=MOD_PERMS
+            )
+        )
+        await ask(standin, first, "a question nobody covers about parking fees")
+    second = make_steward()
+    async with running(second, standin, TOKEN, GUILD_A):
+        ex = await standin.run_app_command(
+            second, standin.slash_command("ask", {"question": MEETING_Q}, guild_id=GUILD_A)
+        )
+        assert "first Monday" in ex.data["embeds"][0]["description"]
+        assert ex.ephemeral  # the server's private-by-default setting survived
+        gaps = await standin.interact(
+            standin.slash_command("faq gaps", guild_id=GUILD_A, permissions=MOD_PERMS)
+        )
+        assert "parking fees" in gaps.data["embeds"][0]["description"]
+        entry_id = second.engine.guild_entries(str(GUILD_A))[0].id
+        history = await second.records.history(str(GUILD_A), entry_id)
+        assert [c.action for c in history] == ["add"]
+
+
+async def test_gaps_offer_a_path_to_answer_them(standin, steward):
+    await add_entry(standin, steward)
+    for _ in range(2):
+        await ask(standin, steward, "Where do we meet for the union meeting downtown?")
+    gaps = await standin.run_app_command(
+        steward, standin.slash_command("faq gaps", guild_id=GUILD_A, permissions=MOD_PERMS)
+    )
+    desc = gaps.data["embeds"][0]["description"]
+    assert desc.startswith("**2×** where do we meet for the union meeting downtown?")
+    assert str(standin.default_user["id"]) not in str(gaps.data)
+    pick = await standin.interact(
+        standin.component_interaction(
+            "steward:gaps", gaps.message, component_type=3, values=["0"], permissions=MOD_PERMS
+        )
+    )
+    ids = [c["custom_id"] for row in pick.data["components"] for c in row["components"]]
+    assert "steward:gapnew" in ids
+    alias_id = next(i for i in ids if i.startswith("steward:gapalias:"))
+    done = await standin.interact(
+        standin.component_interaction(alias_id, pick.message, permissions=MOD_PERMS)
+    )
+    assert "as a phrasing of" in content(done)
+    embed = await ask(standin, steward, "Where do we meet for the union meeting downtown?")
+    assert "first Monday" in embed["description"]
+
+
+async def test_owners_edit_shared_knowledge_moderators_cannot(standin, steward, knowledge_copy):
+    refused = await standin.interact(
+        standin.slash_command(
+            "faq alias",
+            {"entry": "eo-14025-signed-date", "phrasing": "birthday of the worker order"},
+            guild_id=GUILD_A,
+            permissions=MOD_PERMS,
+        )
+    )
+    assert "Only the bot's owners" in content(refused)
+    owner = int(standin.owner["id"])
+    ok = await standin.interact(
+        standin.slash_command(
+            "faq alias",
+            {"entry": "eo-14025-signed-date", "phrasing": "birthday of the worker order"},
+            guild_id=GUILD_A,
+            user_id=owner,
+        )
+    )
+    assert "Added" in content(ok)
+    text = (knowledge_copy / "faq" / "executive-orders.yaml").read_text()
+    assert "birthday of the worker order" in text
+    embed = await ask(standin, steward, "birthday of the worker order", guild=GUILD_B)
+    assert "April 26, 2021" in embed["description"]
