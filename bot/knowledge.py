@@ -276,7 +276,6 @@ def parse_entry(col: _Collector, data: Any, line: int, origin: str) -> Entry | N
     if not isinstance(data, LineDict):
         col.add(line, "each entry must be a mapping")
         return None
-    before = len(col.problems)
     col.unknown_keys(data, ENTRY_KEYS, "an entry")
     entry_id = data.get("id")
     if entry_id is None:
@@ -306,7 +305,9 @@ def parse_entry(col: _Collector, data: Any, line: int, origin: str) -> Entry | N
             if cit:
                 citations.append(cit)
     translations = _parse_translations(col, data)
-    if len(col.problems) > before or not (entry_id and question and answer):
+    # An entry with other problems is still returned so cross-entry checks can report theirs
+    # too; callers use nothing while any problem remains.
+    if not (entry_id and question and answer):
         return None
     return Entry(
         id=entry_id,

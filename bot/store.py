@@ -213,13 +213,25 @@ class GuildStore:
         if editing is not None and editing.translations:
             data["translations"] = _translations_data(editing)
         entry = parse_entry(col, data, 1, scope)
-        if entry is None:
-            raise StoreError("the entry was not saved", col.problems)
-        if editing is not None:
+        if entry is not None and editing is not None:
             entry = replace(entry, related=editing.related, tags=editing.tags)
-        problems = self._validate(scope, [entry], replacing=[entry.id] if editing else [])
-        if problems:
-            raise StoreError("the entry was not saved", problems)
+        return self._checked(
+            scope,
+            entry,
+            col,
+            "the entry was not saved",
+            replacing=[entry.id] if entry and editing else [],
+        )
+
+    def _checked(
+        self, scope: str, entry: Entry | None, col: _Collector, refusal: str, replacing: list[str]
+    ) -> Entry:
+        """The entry, or `StoreError` with its own and its cross-entry problems together."""
+        problems = list(col.problems)
+        if entry is not None:
+            problems += self._validate(scope, [entry], replacing=replacing)
+        if entry is None or problems:
+            raise StoreError(refusal, problems)
         return entry
 
     # -- writing --------------------------------------------------------------------------
@@ -340,13 +352,14 @@ class GuildStore:
             translations[lang] = body
             data["translations"] = translations
             col = _Collector("form")
-            entry = parse_entry(col, data, 1, scope)
-            if entry is None:
-                raise StoreError("the translation was not saved", col.problems)
-            entry = replace(entry, path=before.path)
-            problems = self._validate(scope, [entry], replacing=[entry_id])
-            if problems:
-                raise StoreError("the translation was not saved", problems)
+            parsed = parse_entry(col, data, 1, scope)
+            entry = self._checked(
+                scope,
+                parsed and replace(parsed, path=before.path),
+                col,
+                "the translation was not saved",
+                replacing=[entry_id],
+            )
             await self._commit(scope, "translate", actor, before, entry)
             return entry
 
@@ -364,13 +377,14 @@ class GuildStore:
             data = _entry_data(before)
             data["alternates"] = [*before.alternates, phrasing.strip()]
             col = _Collector("alias")
-            entry = parse_entry(col, data, 1, scope)
-            if entry is None:
-                raise StoreError("the phrasing was not added", col.problems)
-            entry = replace(entry, path=before.path)
-            problems = self._validate(scope, [entry], replacing=[entry_id])
-            if problems:
-                raise StoreError("the phrasing was not added", problems)
+            parsed = parse_entry(col, data, 1, scope)
+            entry = self._checked(
+                scope,
+                parsed and replace(parsed, path=before.path),
+                col,
+                "the phrasing was not added",
+                replacing=[entry_id],
+            )
             await self._commit(scope, "alias", actor, before, entry)
             return entry
 
@@ -398,14 +412,12 @@ class GuildStore:
                 return None
             data = _as_linedict(change.after)
             col = _Collector(f"version {version}")
-            entry = parse_entry(col, data, 1, scope)
-            if entry is None:
-                raise StoreError("that version can no longer be restored", col.problems)
-            if current is not None:
-                entry = replace(entry, path=current.path)
-            problems = self._validate(scope, [entry], replacing=[entry_id])
-            if problems:
-                raise StoreError("that version can no longer be restored", problems)
+            parsed = parse_entry(col, data, 1, scope)
+            if parsed is not None and current is not None:
+                parsed = replace(parsed, path=current.path)
+            entry = self._checked(
+                scope, parsed, col, "that version can no longer be restored", replacing=[entry_id]
+            )
             await self._commit(scope, "revert", actor, current, entry)
             return entry
 
