@@ -65,15 +65,14 @@ def main() -> None:
     if not args.grid:
         return
     results: list[tuple[float, float, Thresholds]] = []
-    grid = itertools.product((0.45, 0.5, 0.55), (0.3,), (0.7, 1.0), (0.2, 0.3), (0.6, 0.7))
-    for answer, suggest, beta2, common, qpen in grid:
+    grid = itertools.product((0.45, 0.5, 0.55), (1.0, 1.5, 2.0), (0.7, 1.0), (0.6, 0.75, 1.0))
+    for answer, name_weight, beta2, personal in grid:
         th = replace(
             DEFAULT_THRESHOLDS,
             answer=answer,
-            suggest=suggest,
+            name_weight=name_weight,
             beta2=beta2,
-            common_unknown_weight=common,
-            question_type_penalty=qpen,
+            personal_penalty=personal,
         )
         engine.matcher.thresholds = th
         s = scores_for(engine, files)
@@ -81,8 +80,8 @@ def main() -> None:
     results.sort(key=lambda r: (r[0], r[1]), reverse=True)
     for worst, mean, th in results[:8]:
         print(
-            f"worst={worst:.3f} mean={mean:.3f} answer={th.answer} suggest={th.suggest} "
-            f"beta2={th.beta2} common={th.common_unknown_weight} qpen={th.question_type_penalty}"
+            f"worst={worst:.3f} mean={mean:.3f} answer={th.answer} names={th.name_weight} "
+            f"beta2={th.beta2} personal={th.personal_penalty}"
         )
 
 

@@ -10,11 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from bot.text import Lexicon, fold_quote, phrasing_key
-from bot.yamlsafe import LineDict, YamlError, load_yaml
+from bot.yamlsafe import MAX_YAML_BYTES, LineDict, YamlError, load_yaml
 
 LANGUAGES = ("en", "es")
 TRANSLATED = ("es",)
@@ -27,6 +28,7 @@ MAX_NOTE = 600
 MAX_QUOTE = 500
 MAX_ALTERNATES = 40
 MAX_TAGS = 10
+MAX_KNOWLEDGE_FILE_BYTES = 50_000_000  # the maintainers' own files; uploads keep the 1 MB limit
 
 ENTRY_KEYS = frozenset(
     {"id", "question", "alternates", "answer", "sources", "note", "related", "tags", "translations"}
@@ -61,9 +63,9 @@ class Source:
     note: str | None
     text: str = field(repr=False, default="")
 
-    @property
+    @cached_property
     def folded_text(self) -> str:
-        """The text with whitespace and typographic quotes folded."""
+        """The text with whitespace and typographic quotes folded (computed once)."""
         return fold_quote(self.text)
 
 
@@ -326,12 +328,12 @@ def parse_entry(col: _Collector, data: Any, line: int, origin: str) -> Entry | N
 
 
 def parse_entries(
-    text: str, path: str, origin: str = "shared"
+    text: str, path: str, origin: str = "shared", max_bytes: int = MAX_YAML_BYTES
 ) -> tuple[list[Entry], list[Problem]]:
-    """Parse a FAQ file's text. Entries with problems are left out; all problems are returned."""
+    """Parse a FAQ file's text; every problem is returned with the entries."""
     col = _Collector(path)
     try:
-        data = load_yaml(text)
+        data = load_yaml(text, max_bytes=max_bytes)
     except YamlError as exc:
         col.add(exc.line, str(exc))
         return [], col.problems
@@ -532,7 +534,9 @@ def load_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     if not files:
         problems.append(Problem(str(faq_dir), 0, "no FAQ files (faq/*.yaml)"))
     for path in files:
-        found, file_problems = parse_entries(path.read_text(encoding="utf-8"), str(path))
+        found, file_problems = parse_entries(
+            path.read_text(encoding="utf-8"), str(path), max_bytes=MAX_KNOWLEDGE_FILE_BYTES
+        )
         entries += found
         problems += file_problems
     problems += validate_entries(entries, sources, require_translations=True)

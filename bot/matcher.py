@@ -11,6 +11,7 @@ entries), and a word the knowledge has never seen weighs as much as the rarest o
 from __future__ import annotations
 
 import bisect
+import heapq
 import itertools
 import math
 from collections import Counter, defaultdict
@@ -25,6 +26,27 @@ from bot.knowledge import Entry
 from bot.text import QUESTION_WORDS, Lexicon, basic_tokens
 
 SHARED = "shared"
+PERSONAL_WORDS = frozenset(
+    [
+        "i",
+        "me",
+        "my",
+        "mine",
+        "we",
+        "us",
+        "our",
+        "ours",
+        "myself",
+        "yo",
+        "mi",
+        "mis",
+        "nuestro",
+        "nuestra",
+        "nuestros",
+        "nuestras",
+        "nosotros",
+    ]
+)
 
 
 @dataclass(frozen=True)
@@ -41,8 +63,11 @@ class Thresholds:
     typo_cutoff: float = 86.0  # rapidfuzz ratio to accept a corrected word
     typo_credit: float = 0.85  # a corrected or inflected word counts this much of a match
     beta2: float = 1.0  # F-measure weight of the question's coverage over the phrasing's
+    name_weight: float = 1.5  # a phrasing's names (not ordinary words) weigh this much more
+    personal_penalty: float = 0.6  # "our"/"my"/"I" in the question but not in the phrasing
     fuzzy_share: float = 0.25  # share of the final score from rapidfuzz's token_sort_ratio
-    shortlist: int = 60  # phrasings scored in full after the index shortlist
+    shortlist: int = 40  # phrasings scored in full after the index shortlist
+    candidate_budget: int = 2000  # postings longer than this only credit other candidates
     max_suggestions: int = 3
 
 
@@ -87,7 +112,12 @@ class _Phrasing:
     lang: str
     text: str
     tokens: frozenset[str]
-    joined: str
+    personal: bool
+
+    @property
+    def joined(self) -> str:
+        """The tokens sorted and joined, for rapidfuzz's token_sort_ratio."""
+        return " ".join(sorted(self.tokens))
 
 
 class Matcher:
@@ -95,20 +125,33 @@ class Matcher:
 
     def __init__(self, lexicon: Lexicon, thresholds: Thresholds = DEFAULT_THRESHOLDS) -> None:
         self.lexicon = lexicon
-        self.thresholds = thresholds
+        self._thresholds = thresholds
         self._phrasings: dict[int, _Phrasing] = {}
         self._by_entry: dict[tuple[str, str], list[int]] = {}
         self._entry_types: dict[tuple[str, str], frozenset[str]] = {}
         self._postings: dict[str, set[int]] = defaultdict(set)
         self._entry_df: Counter[str] = Counter()
-        self._exact: dict[tuple[str, ...], set[int]] = defaultdict(set)
+        self._exact: dict[frozenset[str], set[int]] = defaultdict(set)
         self._next_id = 0
-        self._vocab_cache: list[str] | None = None
-        # raw words and word pairs of every phrasing, to complete a half-typed word
-        self._unigrams: Counter[str] = Counter()
-        self._bigrams: Counter[tuple[str, str]] = Counter()
+        self._vocab_cache: dict[str, list[str]] | None = None
+        # raw words and word pairs of every phrasing, to complete a half-typed word; built on
+        # the first autocomplete, then kept up to date
+        self._word_stats: tuple[Counter[str], Counter[tuple[str, str]]] | None = None
         self._words_sorted: list[str] | None = None
         self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        self._idf_cache: dict[str, float] = {}
+        self._pweight_cache: dict[str, float] = {}
+        self._total_p: dict[int, float] = {}  # id(phrasing) -> its total weight
+
+    @property
+    def thresholds(self) -> Thresholds:
+        """The tuning constants in force."""
+        return self._thresholds
+
+    @thresholds.setter
+    def thresholds(self, value: Thresholds) -> None:
+        self._thresholds = value
+        self._vocab_changed()
 
     # -- building -------------------------------------------------------------------------
 
@@ -119,17 +162,19 @@ class Matcher:
         ids: list[int] = []
         entry_tokens: set[str] = set()
         for lang, text in entry.phrasings():
-            self._count_words(text, 1)
-            toks = self.lexicon.content_tokens(text)
+            words = basic_tokens(text)
+            self._count_words(words, 1)
+            toks = self.lexicon.content_tokens_of(words)
             if not toks:
                 continue
             pid = self._next_id
             self._next_id += 1
             token_set = frozenset(toks)
-            self._phrasings[pid] = _Phrasing(key, lang, text, token_set, " ".join(sorted(toks)))
+            personal = bool(PERSONAL_WORDS.intersection(words))
+            self._phrasings[pid] = _Phrasing(key, lang, text, token_set, personal)
             for tok in token_set:
                 self._postings[tok].add(pid)
-            self._exact[tuple(sorted(token_set))].add(pid)
+            self._exact[token_set].add(pid)
             entry_tokens |= token_set
             ids.append(pid)
         self._by_entry[key] = ids
@@ -151,26 +196,40 @@ class Matcher:
         entry_tokens: set[str] = set()
         for pid in ids:
             ph = self._phrasings.pop(pid)
-            self._count_words(ph.text, -1)
+            self._count_words(basic_tokens(ph.text), -1)
             for tok in ph.tokens:
                 self._postings[tok].discard(pid)
                 if not self._postings[tok]:
                     del self._postings[tok]
-            exact_key = tuple(sorted(ph.tokens))
-            self._exact[exact_key].discard(pid)
-            if not self._exact[exact_key]:
-                del self._exact[exact_key]
+            self._exact[ph.tokens].discard(pid)
+            if not self._exact[ph.tokens]:
+                del self._exact[ph.tokens]
             entry_tokens |= ph.tokens
         self._entry_df.subtract(entry_tokens)
         self._entry_df += Counter()  # drop zero counts
         self._vocab_changed()
 
-    def _count_words(self, text: str, delta: int) -> None:
-        words = basic_tokens(text)
-        self._unigrams.update(dict.fromkeys(words, delta))
-        self._bigrams.update(dict.fromkeys(itertools.pairwise(words), delta))
+    def _count_words(self, words: list[str], delta: int) -> None:
+        if self._word_stats is None:
+            return
+        unigrams, bigrams = self._word_stats
+        for word in words:
+            unigrams[word] += delta
+        for pair in itertools.pairwise(words):
+            bigrams[pair] += delta
+
+    def _stats(self) -> tuple[Counter[str], Counter[tuple[str, str]]]:
+        if self._word_stats is None:
+            self._word_stats = (Counter(), Counter())
+            for ph in self._phrasings.values():
+                self._count_words(basic_tokens(ph.text), 1)
+        return self._word_stats
 
     def _vocab_changed(self) -> None:
+        # Every weight depends on the number of entries: recompute lazily after any change.
+        self._idf_cache.clear()
+        self._pweight_cache.clear()
+        self._total_p.clear()
         self._vocab_cache = None
         self._words_sorted = None
         self._correct.cache_clear()
@@ -188,16 +247,25 @@ class Matcher:
     # -- scoring --------------------------------------------------------------------------
 
     def _idf(self, token: str) -> float:
+        cached = self._idf_cache.get(token)
+        if cached is not None:
+            return cached
         n = max(len(self._by_entry), 1)
         df = self._entry_df.get(token, 0)
         weight = math.log(1 + n / (df if df else 0.5))
         if token in QUESTION_WORDS:
             weight = min(weight, 1.0) * self.thresholds.question_word_weight
+        self._idf_cache[token] = weight
         return weight
 
-    def _vocab(self) -> list[str]:
+    def _vocab(self) -> dict[str, list[str]]:
+        """Indexed words by first letter (a typo rarely hits the first letter), sorted."""
         if self._vocab_cache is None:
-            self._vocab_cache = [t for t in self._postings if len(t) >= 4 and not t.isdigit()]
+            buckets: dict[str, list[str]] = defaultdict(list)
+            for t in self._postings:
+                if len(t) >= 4 and t.isalpha():
+                    buckets[t[0]].append(t)
+            self._vocab_cache = {k: sorted(v) for k, v in buckets.items()}
         return self._vocab_cache
 
     def _correct_uncached(self, token: str) -> str | None:
@@ -207,14 +275,16 @@ class Matcher:
         for cut in range(len(token) - 1, 4, -1):
             if token[:cut] in self._postings:
                 return token[:cut]
-        vocab = self._vocab()
+        vocab = self._vocab().get(token[0], [])
         found = process.extractOne(
             token, vocab, scorer=fuzz.ratio, score_cutoff=self.thresholds.typo_cutoff
         )
         if found:
             return str(found[0])
-        longer = [t for t in vocab if t.startswith(token) and len(t) - len(token) <= 3]
-        return min(longer, key=len) if longer else None
+        start = bisect.bisect_left(vocab, token)  # an unfinished word: "organi" -> "organiz..."
+        longer = itertools.takewhile(lambda t: t.startswith(token), vocab[start:])
+        close = [t for t in longer if len(t) - len(token) <= 3]
+        return min(close, key=len) if close else None
 
     def _resolve(self, tokens: list[str]) -> dict[str, tuple[str, float]]:
         """Map each query token to (indexed token, credit); unknown tokens keep credit 0."""
@@ -235,9 +305,7 @@ class Matcher:
             self._decide(ranked), tuple(ranked[: max(self.thresholds.max_suggestions, 1)])
         )
 
-    def rank(
-        self, question: str, allowed: set[str], limit: int = 10, prefix: bool = False
-    ) -> list[Candidate]:
+    def rank(self, question: str, allowed: set[str], limit: int = 10) -> list[Candidate]:
         """Distinct entries, best first, each with its best phrasing's score."""
         tokens = self.lexicon.content_tokens(question)
         if not tokens:
@@ -248,21 +316,22 @@ class Matcher:
             for tok, (target, credit) in resolved.items()
         }
         q_types = frozenset(tokens) & QUESTION_WORDS
+        q_personal = bool(PERSONAL_WORDS.intersection(basic_tokens(question)))
         total_q = sum(w for _, _, w in query.values())
         if total_q <= 0:
             return []
-        acc: dict[int, float] = defaultdict(float)
-        for target, credit, weight in query.values():
-            if not credit:
-                continue
-            for pid in self._postings.get(target, ()):
-                acc[pid] += weight * credit
-        exact_ids = self._exact.get(
-            tuple(sorted(t for t, c, _ in query.values() if c == 1.0)), set()
+        acc, acc_p = self._accumulate(
+            [(target, credit, weight) for target, credit, weight in query.values() if credit]
         )
+        exact_ids = self._exact.get(frozenset(t for t, c, _ in query.values() if c == 1.0), set())
         if len({t for t, c, _ in query.values() if c == 1.0}) != len(query):
             exact_ids = set()
-        shortlist = sorted(acc, key=acc.__getitem__, reverse=True)
+        wanted = self.thresholds.shortlist
+        shortlist = heapq.nlargest(wanted * 2, acc, key=acc.__getitem__)
+        if len(acc) > len(shortlist):  # other servers' phrasings may crowd out visible ones
+            visible = sum(1 for pid in shortlist if self._phrasings[pid].key[0] in allowed)
+            if visible < wanted:
+                shortlist = sorted(acc, key=acc.__getitem__, reverse=True)
         best: dict[tuple[str, str], Candidate] = {}
         query_joined = " ".join(sorted(t for t, c, _ in query.values() if c) or tokens)
         examined = 0
@@ -273,24 +342,79 @@ class Matcher:
             examined += 1
             if examined > self.thresholds.shortlist:
                 break
-            score = self._score(ph, acc[pid], total_q, query_joined, pid in exact_ids)
+            score = self._score(ph, acc[pid], acc_p[pid], total_q, query_joined, pid in exact_ids)
             # An entry answers the kinds of question its phrasings ask ("who", "when", ...).
             e_types = self._entry_types[ph.key]
             if q_types and e_types and not q_types & e_types:
                 score *= self.thresholds.question_type_penalty
+            # "our meeting", "can I ...": about the asker's own situation, which the documents
+            # cannot know, unless the phrasing itself is written that way (a server's entry).
+            if q_personal and not ph.personal:
+                score *= self.thresholds.personal_penalty
             prev = best.get(ph.key)
             if prev is None or score > prev.score:
                 best[ph.key] = Candidate(ph.key[0], ph.key[1], score, ph.text, ph.lang)
         return sorted(best.values(), key=lambda c: (-c.score, c.entry_id))[:limit]
 
+    def _accumulate(
+        self, targets: list[tuple[str, float, float]]
+    ) -> tuple[dict[int, float], dict[int, float]]:
+        """Matched weight per phrasing, question side and phrasing side.
+
+        Candidates come from the postings of the rarer words only (a phrasing that shares just
+        "when" or "union" with the question cannot score well); common words are then credited
+        to those candidates by membership, so a query never walks tens of thousands of postings.
+        """
+        acc: dict[int, float] = defaultdict(float)
+        acc_p: dict[int, float] = defaultdict(float)
+        ordered = sorted(targets, key=lambda t: len(self._postings.get(t[0], ())))
+        common: list[tuple[str, float, float]] = []
+        budget = self.thresholds.candidate_budget
+        for target, credit, weight in ordered:
+            postings = self._postings.get(target, ())
+            if acc and len(postings) > budget:
+                common.append((target, credit, weight))
+                continue
+            p_weight = self._phrasing_weight(target) * credit
+            for pid in postings:
+                acc[pid] += weight * credit
+                acc_p[pid] += p_weight
+        for target, credit, weight in common:
+            p_weight = self._phrasing_weight(target) * credit
+            for pid in acc:
+                if target in self._phrasings[pid].tokens:
+                    acc[pid] += weight * credit
+                    acc_p[pid] += p_weight
+        return acc, acc_p
+
+    def _phrasing_weight(self, token: str) -> float:
+        """A phrasing's word weighs more when it names something (not an ordinary word): a
+        question that leaves out "White House" is not asking about the White House meeting."""
+        cached = self._pweight_cache.get(token)
+        if cached is not None:
+            return cached
+        weight = self._idf(token)
+        if token not in self.lexicon.common and token not in QUESTION_WORDS:
+            weight *= self.thresholds.name_weight
+        self._pweight_cache[token] = weight
+        return weight
+
     def _score(
-        self, ph: _Phrasing, matched: float, total_q: float, query_joined: str, exact: bool
+        self,
+        ph: _Phrasing,
+        matched_q: float,
+        matched_p: float,
+        total_q: float,
+        query_joined: str,
+        exact: bool,
     ) -> float:
         if exact:
             return 1.0
-        total_p = sum(self._idf(t) for t in ph.tokens)
-        q_cov = min(matched / total_q, 1.0)
-        p_cov = min(matched / total_p, 1.0) if total_p else 0.0
+        total_p = self._total_p.get(id(ph))
+        if total_p is None:
+            total_p = self._total_p[id(ph)] = sum(self._phrasing_weight(t) for t in ph.tokens)
+        q_cov = min(matched_q / total_q, 1.0)
+        p_cov = min(matched_p / total_p, 1.0) if total_p else 0.0
         if q_cov == 0 or p_cov == 0:
             return 0.0
         # Weighted F-measure leaning on the question's words: all of them must be explained.
@@ -311,24 +435,20 @@ class Matcher:
         if not text or text[-1].isspace():
             return text
         words = basic_tokens(text)
-        if not words or (self._unigrams.get(words[-1], 0) > 0 and len(words[-1]) > 3):
+        unigrams, bigrams = self._stats()
+        if not words or (unigrams.get(words[-1], 0) > 0 and len(words[-1]) > 3):
             return text
         if self._words_sorted is None:
-            self._words_sorted = sorted(w for w, n in self._unigrams.items() if n > 0)
+            self._words_sorted = sorted(w for w, n in unigrams.items() if n > 0)
         partial = words[-1]
         start = bisect.bisect_left(self._words_sorted, partial)
-        options: list[str] = []
-        for word in self._words_sorted[start:]:
-            if not word.startswith(partial):
-                break
-            options.append(word)
+        options = list(
+            itertools.takewhile(lambda w: w.startswith(partial), self._words_sorted[start:])
+        )
         if not options:
             return text
         prev = words[-2] if len(words) > 1 else None
-        best = max(
-            options,
-            key=lambda w: (self._bigrams.get((prev, w), 0) if prev else 0, self._unigrams[w]),
-        )
+        best = max(options, key=lambda w: (bigrams.get((prev, w), 0) if prev else 0, unigrams[w]))
         return " ".join([*words[:-1], best])
 
     def _decide(self, ranked: list[Candidate]) -> Decision:

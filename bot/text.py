@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 _TYPOGRAPHIC = str.maketrans(
     {
@@ -46,6 +47,8 @@ def fold_quote(text: str) -> str:
 
 def strip_accents(text: str) -> str:
     """Remove combining accents ("organización" -> "organizacion"), keeping ñ as n."""
+    if text.isascii():
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
@@ -64,6 +67,7 @@ def phrasing_key(text: str) -> str:
     return " ".join(basic_tokens(text))
 
 
+@lru_cache(maxsize=65536)
 def stem(token: str) -> str:
     """A deliberately light suffix stemmer for English and Spanish (same on both sides)."""
     if len(token) <= 3 or not token.isalpha():
@@ -123,22 +127,28 @@ class Lexicon:
 
     def content_tokens(self, text: str) -> list[str]:
         """Canonical, stemmed content tokens of a text, in order, duplicates kept."""
-        toks = basic_tokens(text)
+        return self.content_tokens_of(basic_tokens(text))
+
+    def content_tokens_of(self, toks: list[str]) -> list[str]:
+        """`content_tokens` for text already split by `basic_tokens`."""
         out: list[str] = []
-        i = 0
-        phrase_index = self._phrase_index()
-        while i < len(toks):
-            matched = False
-            for length in range(min(self.max_phrase, len(toks) - i), 1, -1):
-                canon = phrase_index.get(tuple(toks[i : i + length]))
-                if canon is not None:
-                    out.append(canon)
-                    i += length
-                    matched = True
-                    break
-            if matched:
-                continue
+        starts = self._phrase_starts()
+        phrases = self._phrase_index()
+        i, n = 0, len(toks)
+        while i < n:
             tok = toks[i]
+            lengths = starts.get(tok)
+            if lengths:
+                for length in lengths:
+                    canon = phrases.get(tuple(toks[i : i + length])) if i + length <= n else None
+                    if canon is not None:
+                        out.append(canon)
+                        i += length
+                        break
+                else:
+                    lengths = None
+                if lengths:
+                    continue
             i += 1
             canon = self.words.get(tok)
             if canon is not None:
@@ -152,6 +162,17 @@ class Lexicon:
         if cached is None:
             cached = dict(self.phrases)
             object.__setattr__(self, "_phrase_cache", cached)
+        return cached
+
+    def _phrase_starts(self) -> dict[str, tuple[int, ...]]:
+        """First word of each multi-word phrase -> the phrase lengths to try, longest first."""
+        cached = self.__dict__.get("_starts_cache")
+        if cached is None:
+            lengths: dict[str, set[int]] = {}
+            for words, _canon in self.phrases:
+                lengths.setdefault(words[0], set()).add(len(words))
+            cached = {w: tuple(sorted(ls, reverse=True)) for w, ls in lengths.items()}
+            object.__setattr__(self, "_starts_cache", cached)
         return cached
 
 

@@ -33,9 +33,12 @@ async def store(tmp_path: Path, knowledge_copy: Path):
 
 
 def form(question: str = "When does our chapter vote on the contract?", **extra: str):
-    fields = {"question": question, "alternates": "chapter contract vote date",
-              "answer": "Our chapter votes on the contract on June 3.",
-              "sources": "https://example.org/chapter"}
+    fields = {
+        "question": question,
+        "alternates": "chapter contract vote date",
+        "answer": "Our chapter votes on the contract on June 3.",
+        "sources": "https://example.org/chapter",
+    }
     fields.update(extra)
     return form_to_data("", **fields)
 
@@ -52,8 +55,10 @@ async def test_add_writes_a_valid_file_and_is_live(store):
 
 
 async def test_invalid_entry_changes_nothing_and_lists_every_problem(store):
-    bad = form(question="When was Executive Order 14025 signed?",
-               sources="eo-14025 | not in the order\nmissing-source | x\nftp://nope")
+    bad = form(
+        question="When was Executive Order 14025 signed?",
+        sources="eo-14025 | not in the order\nmissing-source | x\nftp://nope",
+    )
     with pytest.raises(StoreError) as info:
         await store.add(GUILD, bad, actor=1)
     text = str(info.value)
@@ -85,7 +90,10 @@ async def test_history_and_revert(store):
     await store.remove(GUILD, entry.id, actor=9)
     changes = await store.records.history(GUILD, entry.id)
     assert [(c.version, c.action, c.actor_id) for c in changes] == [
-        (1, "add", "7"), (2, "alias", "8"), (3, "remove", "9")]
+        (1, "add", "7"),
+        (2, "alias", "8"),
+        (3, "remove", "9"),
+    ]
     assert changes[2].after is None and changes[2].before["alternates"][-1] == "contract vote when"
     restored = await store.revert(GUILD, entry.id, 2, actor=7)
     assert restored is not None and "contract vote when" in restored.alternates
@@ -96,8 +104,10 @@ async def test_history_and_revert(store):
 
 
 async def test_concurrent_adds_are_all_kept(store):
-    forms = [form(question=f"What is rule {i} of the chapter?", alternates=f"rule {i}")
-             for i in range(20)]
+    forms = [
+        form(question=f"What is rule {i} of the chapter?", alternates=f"rule {i}")
+        for i in range(20)
+    ]
     await asyncio.gather(*[store.add(GUILD, f, actor=i) for i, f in enumerate(forms)])
     stored, problems = parse_entries(store.path(GUILD).read_text(), "f", GUILD)
     assert problems == [] and len(stored) == 20
@@ -178,8 +188,12 @@ def test_sigkill_during_writes_leaves_every_file_valid(tmp_path, knowledge_copy)
     root = Path(__file__).resolve().parent.parent
     for _round in range(3):
         proc = subprocess.Popen(
-            [sys.executable, "-c", WRITER, str(knowledge_copy), str(data)], cwd=root,
-            stdout=subprocess.PIPE, text=True, env={**os.environ, "PYTHONPATH": str(root)})
+            [sys.executable, "-c", WRITER, str(knowledge_copy), str(data)],
+            cwd=root,
+            stdout=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "PYTHONPATH": str(root)},
+        )
         assert proc.stdout is not None
         for _ in range(5):  # let several writes happen, then kill in the middle of the stream
             assert proc.stdout.readline(), "the writer stopped early"

@@ -1,0 +1,77 @@
+"""The answer object: one shape for JSON, embeds, DMs and eval."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.answers import MAX_QUESTION_CHARS, QuestionError
+
+KEYS = {
+    "question",
+    "answered",
+    "id",
+    "matched_question",
+    "answer",
+    "confidence",
+    "sources",
+    "note",
+    "suggestions",
+    "lang",
+}
+
+
+def test_answer_json_follows_the_contract(engine):
+    data = engine.ask("When was Executive Order 14025 signed?").to_json()
+    assert set(data) == KEYS
+    assert data["answered"] is True and data["id"] == "eo-14025-signed-date"
+    assert "April 26, 2021" in data["answer"] and 0 < data["confidence"] <= 1
+    assert data["sources"] and set(data["sources"][0]) == {
+        "id",
+        "title",
+        "outlet",
+        "published",
+        "url",
+        "quote",
+    }
+    assert data["lang"] == "en"
+
+
+def test_declined_answer_has_no_sources(engine):
+    data = engine.ask("Who won the World Cup?").to_json()
+    assert data["answered"] is False and data["id"] is None and data["answer"] == ""
+    assert data["sources"] == [] and data["matched_question"] is None
+
+
+def test_quotes_are_verbatim_source_words(engine, bundled):
+    from bot.text import fold_quote
+
+    for src in engine.ask("Who chairs the task force?").sources:
+        assert fold_quote(src.quote) in bundled.sources[src.id].folded_text
+
+
+def test_disagreement_and_changes_are_noted(engine):
+    eo = engine.ask("Is Executive Order 11246 still in effect?")
+    assert eo.answered and "14173" in eo.answer + (eo.note or "")
+    iatse = engine.ask("Which union do the Titmouse workers belong to?")
+    assert iatse.answered and "Theatrical Stage Employees" in iatse.answer
+
+
+def test_unverified_facts_are_not_stated(engine):
+    lead = engine.ask("Who leads the Better for All campaign?")
+    assert not lead.answered or "does not say" in lead.answer or "not" in lead.answer
+
+
+@pytest.mark.parametrize("text", ["", "   ", "x" * (MAX_QUESTION_CHARS + 1)])
+def test_bad_questions_raise(engine, text):
+    with pytest.raises(QuestionError):
+        engine.ask(text)
+
+
+def test_spanish_question_gets_spanish_answer_with_english_quote(engine):
+    answer = engine.ask("¿Cuándo se firmó la orden ejecutiva 14025?")
+    assert answer.lang == "es" and "26 de abril de 2021" in answer.answer
+    assert answer.sources[0].quote.startswith("Executive Order 14025") or "April" in (
+        answer.sources[0].quote + answer.sources[-1].quote
+    )
+    english = engine.ask("When was Executive Order 14025 signed?", lang="en")
+    assert english.lang == "en" and "April 26, 2021" in english.answer

@@ -1,0 +1,131 @@
+"""The `steward` command as users and scripts run it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from bot.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        input=stdin,
+        text=True,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=60,
+        check=False,
+    )
+
+
+def test_ask_text_names_sources(capsys):
+    assert main(["ask", "When was Executive Order 14025 signed?"]) == 0
+    out = capsys.readouterr().out
+    assert "April 26, 2021" in out and "Sources:" in out and "https://" in out
+
+
+def test_ask_json_is_the_answer_object(capsys):
+    assert main(["ask", "--json", "eo 14025 signed when"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["answered"] and data["id"] == "eo-14025-signed-date" and data["lang"] == "en"
+
+
+def test_ask_lang_option(capsys):
+    assert main(["ask", "--json", "--lang", "es", "When was Executive Order 14025 signed?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["lang"] == "es" and "26 de abril de 2021" in data["answer"]
+
+
+def test_batch_mode_one_json_line_per_question_in_order():
+    lines = [
+        "When was Executive Order 14025 signed?",
+        "",
+        "x" * 600,
+        "Who won the World Cup?",
+        "¿Quién es Laura Garza?",
+    ]
+    proc = run("ask", "--json", "-", stdin="\n".join(lines) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    out = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert [o["question"] for o in out] == [lines[0], "", lines[2], lines[3], lines[4]]
+    assert [o["answered"] for o in out] == [True, False, False, False, True]
+    assert out[4]["lang"] == "es"
+    assert "too long" in out[2]["error"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["ask", "   "], "empty"),
+        (["ask", "y" * 501], "too long"),
+    ],
+)
+def test_bad_questions_exit_2_with_a_message(capsys, args, message):
+    assert main(args) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_bad_arguments_exit_2_with_usage():
+    proc = run("ask", "--nope", "hi")
+    assert proc.returncode == 2 and "usage:" in proc.stderr
+    assert run("frobnicate").returncode == 2
+
+
+def test_check_ok_and_broken(tmp_path, knowledge_copy, capsys):
+    assert main(["check", "--knowledge", str(knowledge_copy)]) == 0
+    assert "ok:" in capsys.readouterr().out
+    faq = knowledge_copy / "faq" / "task-force.yaml"
+    faq.write_text(faq.read_text().replace("id: task-force-chair", "id: task-force-what", 1))
+    assert main(["check", "--knowledge", str(knowledge_copy)]) == 1
+    err = capsys.readouterr().err
+    assert "task-force.yaml:" in err and "duplicate id 'task-force-what'" in err
+
+
+def test_eval_reports_scores_and_failures(tmp_path, capsys):
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        'answerable:\n  - {q: "When was EO 14025 signed?", expect: [["april 26"]]}\n'
+        '  - {q: "When was EO 14025 signed?", expect: [["december"]]}\n'
+        'abstain:\n  - {q: "Who won the World Cup?"}\n'
+    )
+    assert main(["eval", str(cases), "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["scores"]["answerable_accuracy"] == {"passed": 1, "total": 2, "score": 0.5}
+    assert summary["scores"]["abstention_accuracy"]["score"] == 1.0
+    assert len(summary["failures"]) == 1 and "december" in summary["failures"][0]["why"]
+    cases.write_text("answerable: [oops\n")
+    assert main(["eval", str(cases)]) == 2
+
+
+def test_guild_option_answers_with_server_entries(tmp_path, capsys):
+    guild_dir = tmp_path / "guilds" / "99"
+    guild_dir.mkdir(parents=True)
+    (guild_dir / "faq.yaml").write_text(
+        "- id: our-dues\n  question: How much are our chapter dues?\n  answer: Ten dollars.\n"
+        "  sources:\n  - url: https://example.org/dues\n"
+    )
+    assert (
+        main(
+            [
+                "ask",
+                "--json",
+                "--data",
+                str(tmp_path),
+                "--guild",
+                "99",
+                "How much are our chapter dues?",
+            ]
+        )
+        == 0
+    )
+    assert json.loads(capsys.readouterr().out)["id"] == "our-dues"
+    assert main(["ask", "--json", "--data", str(tmp_path), "How much are our chapter dues?"]) == 0
+    assert json.loads(capsys.readouterr().out)["answered"] is False

@@ -1,0 +1,105 @@
+"""The matcher: decisions, near misses, in-place index updates, self-retrieval."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from bot.answers import Engine
+from bot.knowledge import Citation, Entry
+from bot.matcher import SHARED, Decision, Matcher, Thresholds
+
+
+def test_every_stored_phrasing_retrieves_its_own_entry(bundled):
+    matcher = Matcher(bundled.lexicon)
+    matcher.add_all(bundled.entries.values())
+    misses = []
+    for entry in bundled.entries.values():
+        for lang, text in entry.phrasings():
+            best = matcher.match(text).best
+            if best is None or best.entry_id != entry.id or best.score < 0.99:
+                misses.append((entry.id, lang, text, best and best.entry_id))
+    assert misses == []
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How many Starbucks stores are there in Seattle?",
+        "What is the minimum wage in Texas?",
+        "Who won the World Cup?",
+        "good morning!",
+        "¿Qué hora es en Madrid?",
+    ],
+)
+def test_uncovered_questions_are_declined(engine, question):
+    assert not engine.ask(question).answered
+
+
+def test_near_miss_on_another_order_is_not_given_eo_14025s_date(engine):
+    answer = engine.ask("When was EO 11246 signed?")
+    assert "April 26, 2021" not in answer.answer
+    if answer.answered:
+        assert "1965" in answer.answer
+
+
+def test_thresholds_are_ordered():
+    th = Thresholds()
+    assert 0 < th.suggest < th.answer < th.sure <= 1
+
+
+def test_index_updates_in_place(bundled):
+    matcher = Matcher(bundled.lexicon)
+    matcher.add_all(bundled.entries.values())
+    entry = Entry(
+        id="parking",
+        question="Where do organizers park at the warehouse?",
+        answer="Lot C.",
+        sources=(Citation(url="https://example.org"),),
+    )
+    question = "where do organizers park at the warehouse"
+    assert matcher.match(question, ["g1"]).decision is not Decision.ANSWER
+    matcher.add(entry, "g1")
+    assert matcher.match(question, [SHARED, "g1"]).best.entry_id == "parking"
+    assert matcher.match(question, [SHARED, "g2"]).decision is not Decision.ANSWER
+    matcher.add(replace(entry, question="Where do organizers leave their bikes?"), "g1")
+    assert matcher.match("where do organizers leave their bikes", ["g1"]).best.entry_id == "parking"
+    matcher.remove("parking", "g1")
+    assert matcher.match(question, [SHARED, "g1"]).decision is not Decision.ANSWER
+    assert matcher.entry_count == len(bundled.entries)
+
+
+def test_typos_are_forgiven(engine):
+    answer = engine.ask("how many recomendations did the task force reprot make")
+    assert answer.answered and "70" in answer.answer
+
+
+def test_suggestions_are_distinct_entries(engine):
+    ranked = engine.matcher.rank("starbucks union", {SHARED}, limit=10)
+    ids = [c.entry_id for c in ranked]
+    assert len(ids) == len(set(ids))
+    assert all(a.score >= b.score for a, b in zip(ranked, ranked[1:], strict=False))
+
+
+def test_autocomplete_completes_the_last_word(engine):
+    assert engine.matcher.complete("who chairs the task f") == "who chairs the task force"
+    assert engine.suggest("who chairs the task f")[0].id == "task-force-chair"
+    assert len(engine.suggest("")) == 25
+
+
+def test_engine_layers_server_entries(bundled):
+    eng = Engine(bundled)
+    entry = Entry(
+        id="our-meeting",
+        question="When is our union meeting?",
+        answer="Mondays.",
+        sources=(Citation(url="https://example.org"),),
+        origin="7",
+    )
+    eng.put(entry, "7")
+    assert eng.ask("when is our union meeting", "7").id == "our-meeting"
+    assert not eng.ask("when is our union meeting", "8").answered
+    assert not eng.ask("when is our union meeting").answered
+    eng.drop("our-meeting", "7")
+    assert not eng.ask("when is our union meeting", "7").answered

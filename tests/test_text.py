@@ -1,0 +1,69 @@
+"""Normalisation, stemming, synonyms and language detection."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from bot.text import Lexicon, basic_tokens, detect_language, fold_quote, stem
+
+
+def test_fold_quote_only_folds_whitespace_and_typographic_quotes():
+    assert fold_quote("“worker  power”\n is ‘core’") == "\"worker power\" is 'core'"
+    assert fold_quote("Worker") != fold_quote("worker")
+
+
+def test_basic_tokens_fold_case_accents_and_numbers():
+    assert basic_tokens("¿Quién firmó la Orden 14025?") == [
+        "quien",
+        "firmo",
+        "la",
+        "orden",
+        "14025",
+    ]
+    assert basic_tokens("2,654 to 2,131; O’Brien's") == ["2654", "to", "2131", "obrien"]
+
+
+def test_stem_is_shared_by_inflections():
+    assert stem("organizing") == stem("organized") == stem("organize")
+    assert stem("sindicatos") == stem("sindicato")
+    assert stem("votes") == stem("voted") == stem("vote")
+
+
+def test_lexicon_rewrites_phrases_before_stop_words(bundled):
+    lex = bundled.lexicon
+    assert lex.content_tokens("Who signed the executive order?") == ["who", "sign", "eo"]
+    assert lex.content_tokens("¿Quién firmó la orden ejecutiva?") == ["who", "sign", "eo"]
+    assert "iatse" in lex.content_tokens("International Alliance of Theatrical Stage Employees")
+    assert "alu" in lex.content_tokens("el sindicato de amazon")
+
+
+def test_lexicon_from_mapping():
+    lex = Lexicon.from_mapping({"taskforce": ["task force"]}, ["the"], ["common"])
+    assert lex.content_tokens("the Task Force") == ["taskforce"]
+    assert "common" in lex.common
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("¿Quién es Laura Garza?", "es"),
+        ("que numero tiene la orden ejecutiva", "es"),
+        ("cuantas tiendas de starbucks votaron en contra", "es"),
+        ("perdio el sindicato de amazon", "es"),
+        ("Who is Laura Garza?", "en"),
+        ("eo 14025??", "en"),
+        ("how many starbucks stores voted", "en"),
+        ("", "en"),
+    ],
+)
+def test_detect_language(text, lang):
+    assert detect_language(text) == lang
+
+
+@given(st.text(max_size=200))
+def test_normalising_never_crashes_and_is_idempotent(text):
+    once = " ".join(basic_tokens(text))
+    assert " ".join(basic_tokens(once)) == once
+    assert detect_language(text) in ("en", "es")
