@@ -65,14 +65,14 @@ def main() -> None:
     if not args.grid:
         return
     results: list[tuple[float, float, Thresholds]] = []
-    grid = itertools.product((0.45, 0.5, 0.55), (1.0, 1.5, 2.0), (0.7, 1.0), (0.6, 0.75, 1.0))
-    for answer, name_weight, beta2, personal in grid:
+    grid = itertools.product((0.45, 0.5, 0.55), (1.0, 1.5), (0.7, 1.0), (0.6, 0.7, 0.8, 1.0))
+    for answer, name_weight, beta2, predicate in grid:
         th = replace(
             DEFAULT_THRESHOLDS,
             answer=answer,
             name_weight=name_weight,
             beta2=beta2,
-            personal_penalty=personal,
+            predicate_penalty=predicate,
         )
         engine.matcher.thresholds = th
         s = scores_for(engine, files)
@@ -81,7 +81,7 @@ def main() -> None:
     for worst, mean, th in results[:8]:
         print(
             f"worst={worst:.3f} mean={mean:.3f} answer={th.answer} names={th.name_weight} "
-            f"beta2={th.beta2} personal={th.personal_penalty}"
+            f"beta2={th.beta2} predicate={th.predicate_penalty}"
         )
 
 

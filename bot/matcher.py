@@ -64,6 +64,8 @@ class Thresholds:
     typo_credit: float = 0.85  # a corrected or inflected word counts this much of a match
     beta2: float = 1.0  # F-measure weight of the question's coverage over the phrasing's
     name_weight: float = 1.5  # a phrasing's names (not ordinary words) weigh this much more
+    number_conflict_penalty: float = 0.5  # the question's number is not the phrasing's
+    predicate_penalty: float = 0.8  # none of the question's ordinary words are in the phrasing
     personal_penalty: float = 0.6  # "our"/"my"/"I" in the question but not in the phrasing
     fuzzy_share: float = 0.25  # share of the final score from rapidfuzz's token_sort_ratio
     shortlist: int = 40  # phrasings scored in full after the index shortlist
@@ -317,6 +319,13 @@ class Matcher:
         }
         q_types = frozenset(tokens) & QUESTION_WORDS
         q_personal = bool(PERSONAL_WORDS.intersection(basic_tokens(question)))
+        q_numbers = {t for t in tokens if t.isdigit()}
+        # The question's ordinary words (its predicate: "employees", "vote", "signed").
+        q_plain = {
+            target
+            for target, credit, _ in query.values()
+            if target in self.lexicon.common and target not in QUESTION_WORDS
+        }
         total_q = sum(w for _, _, w in query.values())
         if total_q <= 0:
             return []
@@ -327,7 +336,8 @@ class Matcher:
         if len({t for t, c, _ in query.values() if c == 1.0}) != len(query):
             exact_ids = set()
         wanted = self.thresholds.shortlist
-        shortlist = heapq.nlargest(wanted * 2, acc, key=acc.__getitem__)
+        # Phrasings identical to the question always make the shortlist, whatever the ties.
+        shortlist = [*exact_ids, *heapq.nlargest(wanted * 2, acc, key=acc.__getitem__)]
         if len(acc) > len(shortlist):  # other servers' phrasings may crowd out visible ones
             visible = sum(1 for pid in shortlist if self._phrasings[pid].key[0] in allowed)
             if visible < wanted:
@@ -351,6 +361,15 @@ class Matcher:
             # cannot know, unless the phrasing itself is written that way (a server's entry).
             if q_personal and not ph.personal:
                 score *= self.thresholds.personal_penalty
+            # "EO 11246" is not "EO 14025": a number in the question that the phrasing
+            # replaces with another number names a different thing.
+            if q_numbers and not q_numbers & ph.tokens and any(t.isdigit() for t in ph.tokens):
+                score *= self.thresholds.number_conflict_penalty
+            # Sharing only a name ("Starbucks") is not enough: when the question says what it
+            # wants to know in ordinary words and the phrasing shares none of them, it asks
+            # something else ("how many employees" against "how many stores unionized").
+            if q_plain and not q_plain & ph.tokens and ph.tokens & self.lexicon.common:
+                score *= self.thresholds.predicate_penalty
             prev = best.get(ph.key)
             if prev is None or score > prev.score:
                 best[ph.key] = Candidate(ph.key[0], ph.key[1], score, ph.text, ph.lang)

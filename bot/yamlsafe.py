@@ -78,7 +78,7 @@ def _build(root: yaml.Node, loader: _Loader) -> Any:
             raise YamlError("YAML aliases (*name) are not allowed", line)
         seen.add(id(node))
         tag = node.tag
-        if tag == _STR or tag == _TIMESTAMP:
+        if tag in (_STR, _TIMESTAMP):
             return node.value
         if tag == _MAP:
             mapping = LineDict(line)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import replace
 
 import pytest
@@ -79,7 +80,7 @@ def test_suggestions_are_distinct_entries(engine):
     ranked = engine.matcher.rank("starbucks union", {SHARED}, limit=10)
     ids = [c.entry_id for c in ranked]
     assert len(ids) == len(set(ids))
-    assert all(a.score >= b.score for a, b in zip(ranked, ranked[1:], strict=False))
+    assert all(a.score >= b.score for a, b in itertools.pairwise(ranked))
 
 
 def test_autocomplete_completes_the_last_word(engine):

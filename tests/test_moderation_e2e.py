@@ -37,10 +37,9 @@ async def open_add(standin, steward, user_id=None, perms=MOD_PERMS, guild=GUILD_
 async def add_entry(standin, steward, form=MEETING_FORM, guild=GUILD_A):
     ex = await open_add(standin, steward, guild=guild)
     assert ex.type == 9, ex.data
-    sub = await standin.interact(
+    return await standin.interact(
         standin.modal_submit(ex.data["custom_id"], form, guild_id=guild, permissions=MOD_PERMS)
     )
-    return sub
 
 
 async def ask(standin, steward, question, guild=GUILD_A):

@@ -130,7 +130,7 @@ async def test_import_plan_then_apply(store):
     assert store.engine.ask("how much are union dues here", GUILD).id == "dues"
     with pytest.raises(StoreError, match="changed since"):
         await store.apply_import(plan, actor=1)  # the scope moved on: plan is stale
-    with pytest.raises(StoreError, match="anchors|aliases"):
+    with pytest.raises(StoreError, match=r"anchors|aliases"):
         store.plan_import(GUILD, "a: &x [1]\nb: *x\n")
 
 
