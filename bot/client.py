@@ -77,6 +77,7 @@ class StewardBot(commands.Bot):
         from bot.embeds import ShowEntryButton
 
         self.add_dynamic_items(ShowEntryButton)
+        self.engine.matcher.complete("a")  # build autocomplete's word statistics now, not on use
         dev_guild = self.settings.steward_dev_guild_id
         if dev_guild:
             guild = discord.Object(id=dev_guild)

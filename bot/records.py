@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -44,6 +45,7 @@ CREATE TABLE IF NOT EXISTS gaps (
 """
 
 GAP_RETENTION = timedelta(days=90)
+GAP_FLUSH_SECONDS = 2.0
 MAX_GAP_TEXT = 300
 
 
@@ -88,6 +90,11 @@ class Records:
     def __init__(self, data_dir: Path) -> None:
         self.path = Path(data_dir) / "steward.sqlite3"
         self._db: aiosqlite.Connection | None = None
+        self._configs: dict[str, GuildConfig] = {}  # read on every /ask: kept in memory
+        # Gap counts are buffered and written in batches (at most GAP_FLUSH_SECONDS late), so
+        # answering never waits for a disk write; `close` and `gaps` flush first.
+        self._pending_gaps: dict[tuple[str, str], tuple[int, str]] = {}
+        self._flusher: asyncio.Task[None] | None = None
 
     async def open(self) -> None:
         """Open (creating if needed) the database."""
@@ -99,8 +106,12 @@ class Records:
         await self._db.commit()
 
     async def close(self) -> None:
-        """Close the database."""
+        """Write buffered counts and close the database."""
+        if self._flusher is not None:
+            self._flusher.cancel()
+            self._flusher = None
         if self._db is not None:
+            await self.flush_gaps()
             await self._db.close()
             self._db = None
 
@@ -115,13 +126,20 @@ class Records:
 
     async def guild_config(self, guild_id: str) -> GuildConfig:
         """A server's settings (defaults when never set)."""
+        cached = self._configs.get(guild_id)
+        if cached is not None:
+            return cached
         async with self.db.execute(
             "SELECT private_default, mod_roles FROM guild_config WHERE guild_id = ?", (guild_id,)
         ) as cur:
             row = await cur.fetchone()
-        if row is None:
-            return GuildConfig()
-        return GuildConfig(bool(row[0]), tuple(int(r) for r in json.loads(row[1])))
+        config = (
+            GuildConfig()
+            if row is None
+            else GuildConfig(bool(row[0]), tuple(int(r) for r in json.loads(row[1])))
+        )
+        self._configs[guild_id] = config
+        return config
 
     async def set_guild_config(self, guild_id: str, config: GuildConfig) -> None:
         """Store a server's settings."""
@@ -132,6 +150,7 @@ class Records:
             (guild_id, int(config.private_default), json.dumps(list(config.mod_roles))),
         )
         await self.db.commit()
+        self._configs[guild_id] = config
 
     # -- history --------------------------------------------------------------------------
 
@@ -203,16 +222,31 @@ class Records:
         text = " ".join(text.casefold().split())[:MAX_GAP_TEXT]
         if not text:
             return
-        await self.db.execute(
-            "INSERT INTO gaps (guild_id, text, count, last_seen) VALUES (?, ?, 1, ?) "
-            "ON CONFLICT(guild_id, text) DO UPDATE SET count = count + 1, "
+        count, _seen = self._pending_gaps.get((guild_id, text), (0, ""))
+        self._pending_gaps[(guild_id, text)] = (count + 1, _now())
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush_later())
+
+    async def _flush_later(self) -> None:
+        await asyncio.sleep(GAP_FLUSH_SECONDS)
+        await self.flush_gaps()
+
+    async def flush_gaps(self) -> None:
+        """Write the buffered gap counts in one transaction."""
+        pending, self._pending_gaps = self._pending_gaps, {}
+        if not pending:
+            return
+        await self.db.executemany(
+            "INSERT INTO gaps (guild_id, text, count, last_seen) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT(guild_id, text) DO UPDATE SET count = count + excluded.count, "
             "last_seen = excluded.last_seen",
-            (guild_id, text, _now()),
+            [(g, text, n, seen) for (g, text), (n, seen) in pending.items()],
         )
         await self.db.commit()
 
     async def gaps(self, guild_id: str, limit: int = 25) -> list[Gap]:
         """The server's unanswered questions, most frequent first; expired ones are purged."""
+        await self.flush_gaps()
         cutoff = (datetime.now(UTC) - GAP_RETENTION).isoformat(timespec="seconds")
         await self.db.execute("DELETE FROM gaps WHERE last_seen < ?", (cutoff,))
         await self.db.commit()
