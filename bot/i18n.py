@@ -54,6 +54,22 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Where Steward's answers come from",
         "es": "De dónde vienen las respuestas",
     },
+    "server_only": {
+        "en": "This only works inside a server.",
+        "es": "Esto solo funciona dentro de un servidor.",
+    },
+    "only_moderators": {
+        "en": "Only moderators (Manage Server permission or a moderator role set with "
+        "/steward config) can change this server's FAQ. Nothing changed.",
+        "es": "Solo los moderadores (permiso Gestionar servidor o un rol de moderación "
+        "configurado con /steward config) pueden cambiar las preguntas de este servidor. "
+        "No se cambió nada.",
+    },
+    "only_owners": {
+        "en": "Only the bot's owners can change the shared knowledge. Nothing changed.",
+        "es": "Solo los dueños del bot pueden cambiar el conocimiento compartido. "
+        "No se cambió nada.",
+    },
     "not_yours": {
         "en": "These buttons belong to someone else's question: ask your own with /ask.",
         "es": "Estos botones son de la pregunta de otra persona: haz la tuya con /ask.",

@@ -40,6 +40,11 @@ class Scope:
         return "the shared knowledge" if self.key == "shared" else "this server's FAQ"
 
 
+def locale_language(interaction: discord.Interaction[Any]) -> str:
+    """Spanish for a Spanish Discord client, English otherwise."""
+    return "es" if str(interaction.locale).startswith("es") else "en"
+
+
 def is_owner(interaction: discord.Interaction[StewardBot]) -> bool:
     """A bot owner (STEWARD_OWNER_IDS)."""
     return interaction.user.id in interaction.client.owner_ids
@@ -47,8 +52,9 @@ def is_owner(interaction: discord.Interaction[StewardBot]) -> bool:
 
 async def require_moderator(interaction: discord.Interaction[StewardBot]) -> Scope:
     """The server scope, if the user has Manage Server or a configured moderator role."""
+    lang = locale_language(interaction)
     if interaction.guild_id is None:
-        raise NotAllowed("This only works inside a server.")
+        raise NotAllowed(t("server_only", lang))
     guild = str(interaction.guild_id)
     if is_owner(interaction) or interaction.permissions.manage_guild:
         return Scope(guild, guild)
@@ -56,16 +62,13 @@ async def require_moderator(interaction: discord.Interaction[StewardBot]) -> Sco
     roles = {r.id for r in getattr(interaction.user, "roles", [])}
     if roles & set(config.mod_roles):
         return Scope(guild, guild)
-    raise NotAllowed(
-        "Only moderators (Manage Server permission or a moderator role set with "
-        "/steward config) can change this server's FAQ. Nothing changed."
-    )
+    raise NotAllowed(t("only_moderators", lang))
 
 
 def require_owner(interaction: discord.Interaction[StewardBot]) -> None:
     """Only bot owners may touch the shared knowledge."""
     if not is_owner(interaction):
-        raise NotAllowed("Only the bot's owners can change the shared knowledge. Nothing changed.")
+        raise NotAllowed(t("only_owners", locale_language(interaction)))
 
 
 async def scope_for_new(interaction: discord.Interaction[StewardBot], shared: bool) -> Scope:
@@ -83,7 +86,7 @@ async def scope_for_entry(
     guild = str(interaction.guild_id) if interaction.guild_id else None
     entry = interaction.client.engine.entry(entry_id, guild)
     if entry is None:
-        raise NotAllowed(t("unknown_entry", "en", entry_id=entry_id[:64]))
+        raise NotAllowed(t("unknown_entry", locale_language(interaction), entry_id=entry_id[:64]))
     if entry.origin == "shared":
         require_owner(interaction)
         return Scope("shared", guild), entry
@@ -97,7 +100,7 @@ async def report_error(interaction: discord.Interaction[Any], error: Exception) 
     else:
         command = interaction.command.qualified_name if interaction.command else "component"
         log.error("%s failed in guild %s", command, interaction.guild_id, exc_info=error)
-        message = t("error", "es" if str(interaction.locale).startswith("es") else "en")
+        message = t("error", locale_language(interaction))
     with contextlib.suppress(discord.HTTPException):
         if interaction.response.is_done():
             await interaction.followup.send(message, ephemeral=True)

@@ -379,3 +379,8 @@ async def test_owners_edit_shared_knowledge_moderators_cannot(standin, steward, 
     assert "birthday of the worker order" in text
     embed = await ask(standin, steward, "birthday of the worker order", guild=GUILD_B)
     assert "April 26, 2021" in embed["description"]
+
+
+async def test_refusal_is_in_spanish_for_a_spanish_client(standin, steward):
+    ex = await standin.interact(standin.slash_command("faq add", guild_id=GUILD_A, locale="es-ES"))
+    assert ex.ephemeral and "Solo los moderadores" in content(ex)
