@@ -302,13 +302,19 @@ class Matcher:
     def match(self, question: str, owners: Iterable[str] = (SHARED,)) -> MatchResult:
         """Rank entries visible to `owners` for `question` and decide what to do."""
         allowed = set(owners)
-        ranked = self.rank(question, allowed)
+        ranked = self.rank(question, allowed, prune=True)
         return MatchResult(
             self._decide(ranked), tuple(ranked[: max(self.thresholds.max_suggestions, 1)])
         )
 
-    def rank(self, question: str, allowed: set[str], limit: int = 10) -> list[Candidate]:
-        """Distinct entries, best first, each with its best phrasing's score."""
+    def rank(
+        self, question: str, allowed: set[str], limit: int = 10, *, prune: bool = False
+    ) -> list[Candidate]:
+        """Distinct entries, best first, each with its best phrasing's score.
+
+        With `prune`, a question that could not reach the "did you mean" threshold even if a
+        phrasing matched every known word of it returns nothing at once (decline).
+        """
         tokens = self.lexicon.content_tokens(question)
         if not tokens:
             return []
@@ -328,6 +334,8 @@ class Matcher:
         }
         total_q = sum(w for _, _, w in query.values())
         if total_q <= 0:
+            return []
+        if prune and self._score_bound(query, total_q) < self.thresholds.suggest:
             return []
         acc, acc_p = self._accumulate(
             [(target, credit, weight) for target, credit, weight in query.values() if credit]
@@ -375,6 +383,14 @@ class Matcher:
                 best[ph.key] = Candidate(ph.key[0], ph.key[1], score, ph.text, ph.lang)
         return sorted(best.values(), key=lambda c: (-c.score, c.entry_id))[:limit]
 
+    def _score_bound(self, query: dict[str, tuple[str, float, float]], total_q: float) -> float:
+        """The best score any phrasing could reach: the question's coverage if every known
+        word matched and the phrasing had no other word (see `_score`)."""
+        q = sum(w * c for _t, c, w in query.values()) / total_q
+        beta2, share = self.thresholds.beta2, self.thresholds.fuzzy_share
+        f_best = (1 + beta2) * q / (beta2 + q) if q else 0.0
+        return (1 - share) * f_best * q**0.5 + share * q
+
     def _accumulate(
         self, targets: list[tuple[str, float, float]]
     ) -> tuple[dict[int, float], dict[int, float]]:
@@ -387,17 +403,30 @@ class Matcher:
         acc: dict[int, float] = defaultdict(float)
         acc_p: dict[int, float] = defaultdict(float)
         ordered = sorted(targets, key=lambda t: len(self._postings.get(t[0], ())))
-        common: list[tuple[str, float, float]] = []
         budget = self.thresholds.candidate_budget
-        for target, credit, weight in ordered:
-            postings = self._postings.get(target, ())
-            if acc and len(postings) > budget:
-                common.append((target, credit, weight))
-                continue
+        empty: set[int] = set()
+        if len(ordered) > 1 and len(self._postings.get(ordered[0][0], empty)) > budget:
+            # Only common words: a candidate must share at least two of the three rarest
+            # (set intersections run in C), the rest is credited by membership below.
+            rarest = [self._postings.get(t[0], empty) for t in ordered[:3]]
+            seeds = set().union(*(a & b for a, b in itertools.combinations(rarest, 2)))
+            rare: list[tuple[str, float, float]] = []
+            common = ordered
+        else:
+            seeds = set()
+            rare = [
+                t
+                for i, t in enumerate(ordered)
+                if i == 0 or len(self._postings.get(t[0], empty)) <= budget
+            ]
+            common = [t for t in ordered if t not in rare]
+        for target, credit, weight in rare:
             p_weight = self._phrasing_weight(target) * credit
-            for pid in postings:
+            for pid in self._postings.get(target, empty):
                 acc[pid] += weight * credit
                 acc_p[pid] += p_weight
+        for pid in seeds:
+            acc[pid] += 0.0
         for target, credit, weight in common:
             p_weight = self._phrasing_weight(target) * credit
             for pid in acc:
