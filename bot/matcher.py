@@ -406,10 +406,12 @@ class Matcher:
         budget = self.thresholds.candidate_budget
         empty: set[int] = set()
         if len(ordered) > 1 and len(self._postings.get(ordered[0][0], empty)) > budget:
-            # Only common words: a candidate must share at least two of the three rarest
-            # (set intersections run in C), the rest is credited by membership below.
+            # Only common words: a candidate must share the three rarest (or, when none does,
+            # two of them); set intersections run in C, the rest is credited by membership.
             rarest = [self._postings.get(t[0], empty) for t in ordered[:3]]
-            seeds = set().union(*(a & b for a, b in itertools.combinations(rarest, 2)))
+            seeds = set.intersection(*rarest)  # sharing all of them, when any do
+            if not seeds:
+                seeds = set().union(*(a & b for a, b in itertools.combinations(rarest, 2)))
             rare: list[tuple[str, float, float]] = []
             common = ordered
         else:
