@@ -384,3 +384,31 @@ async def test_owners_edit_shared_knowledge_moderators_cannot(standin, steward, 
 async def test_refusal_is_in_spanish_for_a_spanish_client(standin, steward):
     ex = await standin.interact(standin.slash_command("faq add", guild_id=GUILD_A, locale="es-ES"))
     assert ex.ephemeral and "Solo los moderadores" in content(ex)
+
+
+async def test_moderator_adds_spanish_text_and_spanish_askers_get_it(standin, steward):
+    await add_entry(standin, steward)
+    entry_id = steward.engine.guild_entries(str(GUILD_A))[0].id
+    opened = await standin.run_app_command(
+        steward,
+        standin.slash_command(
+            "faq translate", {"entry": entry_id}, guild_id=GUILD_A, permissions=MOD_PERMS
+        ),
+    )
+    assert opened.type == 9
+    spanish = {
+        "question": "¿Cuándo es la junta del sindicato de nuestra tienda?",
+        "alternates": "junta sindical de la tienda",
+        "answer": "La junta del sindicato de nuestra tienda es el primer lunes de cada mes.",
+        "note": "",
+    }
+    saved = await standin.interact(
+        standin.modal_submit(
+            opened.data["custom_id"], spanish, guild_id=GUILD_A, permissions=MOD_PERMS
+        )
+    )
+    assert "Saved the Spanish text" in content(saved)
+    embed = await ask(standin, steward, "¿cuándo es la junta del sindicato de nuestra tienda?")
+    assert "primer lunes" in embed["description"]
+    english = await ask(standin, steward, MEETING_Q)
+    assert "first Monday" in english["description"]
