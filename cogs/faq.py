@@ -69,12 +69,30 @@ class ReportingView(discord.ui.View):
         await report_error(interaction, error)
 
 
-class EntryModal(ReportingModal):
-    """The add/edit form; text inputs' custom_ids are part of the contract."""
+Field = tuple[str, str, discord.TextStyle, int, bool]  # custom_id, label, style, max, required
+SHORT, LONG = discord.TextStyle.short, discord.TextStyle.paragraph
+ENTRY_FIELDS: list[Field] = [
+    ("question", "Question", SHORT, 150, True),
+    ("alternates", "Other ways to ask (one per line)", LONG, 4000, False),
+    ("answer", "Answer (one to three sentences)", LONG, 1000, True),
+    ("sources", "Sources: source-id | quote, or a URL", LONG, 4000, True),
+    ("note", "Note (optional caveat)", LONG, 600, False),
+]
+SPANISH_FIELDS: list[Field] = [
+    ("question", "Pregunta", SHORT, 150, True),
+    ("alternates", "Otras formas de preguntar (una por línea)", LONG, 4000, False),
+    ("answer", "Respuesta", LONG, 1000, True),
+    ("note", "Nota (opcional)", LONG, 600, False),
+]
+
+
+class FormModal(ReportingModal):
+    """A form of text inputs (add/edit: custom_ids as in the contract; Spanish text)."""
 
     def __init__(
         self,
         title: str,
+        fields: list[Field],
         on_submit: Callable[[Inter, dict[str, str]], Awaitable[None]],
         custom_id: str,
         values: dict[str, str] | None = None,
@@ -82,27 +100,8 @@ class EntryModal(ReportingModal):
         super().__init__(title=clip(title, 45), custom_id=custom_id, timeout=900)
         values = values or {}
         self._handler = on_submit
-        specs = [
-            ("question", "Question", discord.TextStyle.short, 150, True),
-            (
-                "alternates",
-                "Other ways to ask (one per line)",
-                discord.TextStyle.paragraph,
-                4000,
-                False,
-            ),
-            ("answer", "Answer (one to three sentences)", discord.TextStyle.paragraph, 1000, True),
-            (
-                "sources",
-                "Sources: source-id | quote, or a URL",
-                discord.TextStyle.paragraph,
-                4000,
-                True,
-            ),
-            ("note", "Note (optional caveat)", discord.TextStyle.paragraph, 600, False),
-        ]
         self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
-        for cid, label, style, max_len, required in specs:
+        for cid, label, style, max_len, required in fields:
             field = discord.ui.TextInput(
                 label=label,
                 custom_id=cid,
@@ -116,47 +115,6 @@ class EntryModal(ReportingModal):
 
     async def on_submit(self, interaction: Inter) -> None:  # type: ignore[override]
         """Pass the fields to the handler, which checks permissions again."""
-        await self._handler(interaction, {k: v.value or "" for k, v in self.inputs.items()})
-
-
-class TranslationModal(ReportingModal):
-    """The Spanish text of an entry."""
-
-    def __init__(
-        self,
-        on_submit: Callable[[Inter, dict[str, str]], Awaitable[None]],
-        custom_id: str,
-        values: dict[str, str],
-    ) -> None:
-        super().__init__(title="Texto en español", custom_id=custom_id, timeout=900)
-        self._handler = on_submit
-        specs = [
-            ("question", "Pregunta", discord.TextStyle.short, 150, True),
-            (
-                "alternates",
-                "Otras formas de preguntar (una por línea)",
-                discord.TextStyle.paragraph,
-                4000,
-                False,
-            ),
-            ("answer", "Respuesta", discord.TextStyle.paragraph, 1000, True),
-            ("note", "Nota (opcional)", discord.TextStyle.paragraph, 600, False),
-        ]
-        self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
-        for cid, label, style, max_len, required in specs:
-            field = discord.ui.TextInput(
-                label=label,
-                custom_id=cid,
-                style=style,
-                max_length=max_len,
-                required=required,
-                default=values.get(cid) or None,
-            )
-            self.inputs[cid] = field
-            self.add_item(field)
-
-    async def on_submit(self, interaction: Inter) -> None:  # type: ignore[override]
-        """Pass the fields to the handler."""
         await self._handler(interaction, {k: v.value or "" for k, v in self.inputs.items()})
 
 
@@ -357,7 +315,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
 
     def add_modal(
         self, interaction: Inter, values: dict[str, str] | None = None, shared: bool = False
-    ) -> EntryModal:
+    ) -> FormModal:
         """The empty (or pre-filled) form for a new entry."""
 
         async def submit(inter: Inter, fields: dict[str, str]) -> None:
@@ -374,8 +332,9 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
                 embed=answer_embed(self.bot.engine.render(entry, "en", guild=scope.guild)),
             )
 
-        return EntryModal(
+        return FormModal(
             "Add a FAQ entry",
+            ENTRY_FIELDS,
             submit,
             custom_id=f"steward:add:{secrets.token_hex(4)}",
             values=values,
@@ -412,8 +371,9 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
                 embed=answer_embed(self.bot.engine.render(saved, "en", guild=again.guild)),
             )
 
-        modal = EntryModal(
+        modal = FormModal(
             f"Edit {entry}",
+            ENTRY_FIELDS,
             submit,
             custom_id=f"steward:edit:{entry}:{version}:{secrets.token_hex(4)}",
             values=entry_to_form(current),
@@ -458,7 +418,9 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             )
 
         await interaction.response.send_modal(
-            TranslationModal(
+            FormModal(
+                "Texto en español",
+                SPANISH_FIELDS,
                 submit,
                 custom_id=f"steward:tr:{entry}:{version}:{secrets.token_hex(4)}",
                 values=values,
