@@ -118,20 +118,27 @@ class FormModal(ReportingModal):
         await self._handler(interaction, {k: v.value or "" for k, v in self.inputs.items()})
 
 
-class Confirm(ReportingView):
-    """Confirm / cancel for the user who asked; the action re-checks permissions."""
+class OwnedView(ReportingView):
+    """A view only the user who opened it may use (others are told so, privately)."""
 
-    def __init__(self, owner_id: int, action: Callable[[Inter], Awaitable[None]]) -> None:
-        super().__init__(timeout=300)
+    def __init__(self, owner_id: int, timeout: float) -> None:
+        super().__init__(timeout=timeout)
         self.owner_id = owner_id
-        self.action = action
 
     async def interaction_check(self, interaction: Inter) -> bool:  # type: ignore[override]
-        """Only the moderator who started it may press."""
+        """Only the user who started it may press."""
         if interaction.user.id != self.owner_id:
             await reply(interaction, t("not_yours", choose_language(interaction.locale, "")))
             return False
         return True
+
+
+class Confirm(OwnedView):
+    """Confirm / cancel for the user who asked; the action re-checks permissions."""
+
+    def __init__(self, owner_id: int, action: Callable[[Inter], Awaitable[None]]) -> None:
+        super().__init__(owner_id, timeout=300)
+        self.action = action
 
     @discord.ui.button(
         label="Confirm", style=discord.ButtonStyle.danger, custom_id="steward:confirm"
@@ -152,12 +159,11 @@ class Confirm(ReportingView):
         )
 
 
-class Pager(ReportingView):
+class Pager(OwnedView):
     """Previous / next pages of the entry list, for the user who asked."""
 
     def __init__(self, owner_id: int, pages: list[discord.Embed]) -> None:
-        super().__init__(timeout=600)
-        self.owner_id = owner_id
+        super().__init__(owner_id, timeout=600)
         self.pages = pages
         self.index = 0
         self._sync()
@@ -165,13 +171,6 @@ class Pager(ReportingView):
     def _sync(self) -> None:
         self.previous.disabled = self.index == 0
         self.next.disabled = self.index >= len(self.pages) - 1
-
-    async def interaction_check(self, interaction: Inter) -> bool:  # type: ignore[override]
-        """Only the user who listed may turn pages."""
-        if interaction.user.id != self.owner_id:
-            await reply(interaction, t("not_yours", choose_language(interaction.locale, "")))
-            return False
-        return True
 
     @discord.ui.button(
         label="◀", style=discord.ButtonStyle.secondary, custom_id="steward:page:prev"
@@ -192,12 +191,12 @@ class Pager(ReportingView):
         await interaction.response.edit_message(embed=self.pages[self.index], view=self)
 
 
-class GapActions(ReportingView):
+class GapActions(OwnedView):
     """For one unanswered question: add it as a phrasing of an entry, or create an entry."""
 
     def __init__(self, cog: Faq, owner_id: int, text: str, targets: list[Entry]) -> None:
-        super().__init__(timeout=600)
-        self.cog, self.owner_id, self.text = cog, owner_id, text
+        super().__init__(owner_id, timeout=600)
+        self.cog, self.text = cog, text
         for entry in targets[:4]:
             button: discord.ui.Button[Any] = discord.ui.Button(
                 label=clip(f"Add as phrasing of {entry.id}", 80),
@@ -211,10 +210,6 @@ class GapActions(ReportingView):
         )
         create.callback = self._create  # type: ignore[method-assign]
         self.add_item(create)
-
-    async def interaction_check(self, interaction: Inter) -> bool:  # type: ignore[override]
-        """Only the moderator who opened the gaps may act on them."""
-        return interaction.user.id == self.owner_id
 
     def _alias_callback(self, entry_id: str) -> Callable[[Inter], Awaitable[None]]:
         async def callback(interaction: Inter) -> None:
