@@ -351,17 +351,33 @@ class GuildStore:
                     translations[other] = _as_linedict(tr.to_yaml())
             translations[lang] = body
             data["translations"] = translations
-            col = _Collector("form")
-            parsed = parse_entry(col, data, 1, scope)
-            entry = self._checked(
-                scope,
-                parsed and replace(parsed, path=before.path),
-                col,
-                "the translation was not saved",
-                replacing=[entry_id],
+            return await self._update(
+                scope, before, data, "translate", actor, "the translation was not saved"
             )
-            await self._commit(scope, "translate", actor, before, entry)
-            return entry
+
+    async def _update(
+        self,
+        scope: str,
+        before: Entry,
+        data: LineDict,
+        action: str,
+        actor: int | None,
+        refusal: str,
+    ) -> Entry:
+        """Replace `before` with the entry in `data` (checked, kept in the same file).
+
+        The caller holds the scope's lock."""
+        col = _Collector(action)
+        parsed = parse_entry(col, data, 1, scope)
+        entry = self._checked(
+            scope,
+            parsed and replace(parsed, path=before.path),
+            col,
+            refusal,
+            replacing=[before.id],
+        )
+        await self._commit(scope, action, actor, before, entry)
+        return entry
 
     async def remove(self, scope: str, entry_id: str, actor: int | None) -> Entry:
         """Remove an entry."""
@@ -376,17 +392,9 @@ class GuildStore:
             before = self._own(scope, entry_id)
             data = _entry_data(before)
             data["alternates"] = [*before.alternates, phrasing.strip()]
-            col = _Collector("alias")
-            parsed = parse_entry(col, data, 1, scope)
-            entry = self._checked(
-                scope,
-                parsed and replace(parsed, path=before.path),
-                col,
-                "the phrasing was not added",
-                replacing=[entry_id],
+            return await self._update(
+                scope, before, data, "alias", actor, "the phrasing was not added"
             )
-            await self._commit(scope, "alias", actor, before, entry)
-            return entry
 
     async def revert(
         self, scope: str, entry_id: str, version: int, actor: int | None
