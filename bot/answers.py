@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from bot.heap import collector_paused
 from bot.knowledge import Entry, KnowledgeBase
 from bot.matcher import SHARED, Candidate, Decision, Matcher, Thresholds
 from bot.text import detect_language
@@ -95,7 +96,8 @@ class Engine:
     def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
         self.kb = kb
         self.matcher = Matcher(kb.lexicon, thresholds) if thresholds else Matcher(kb.lexicon)
-        self.matcher.add_all(kb.entries.values())
+        with collector_paused():
+            self.matcher.add_all(kb.entries.values())
         self._guild_entries: dict[str, dict[str, Entry]] = {}
 
     # -- entries --------------------------------------------------------------------------
@@ -148,7 +150,8 @@ class Engine:
             self.matcher.remove(old, SHARED)
         self.kb = kb
         self.matcher.lexicon = kb.lexicon
-        self.matcher.add_all(kb.entries.values())
+        with collector_paused():
+            self.matcher.add_all(kb.entries.values())
 
     # -- asking ---------------------------------------------------------------------------
 

@@ -16,6 +16,7 @@ from discord.ext import commands
 
 from bot.answers import Engine
 from bot.config import Settings
+from bot.heap import settle
 from bot.knowledge import load_knowledge
 from bot.paths import default_knowledge_dir
 from bot.permissions import report_error
@@ -78,6 +79,7 @@ class StewardBot(commands.Bot):
 
         self.add_dynamic_items(ShowEntryButton)
         self.engine.matcher.complete("a")  # build autocomplete's word statistics now, not on use
+        settle()  # the index is built: keep garbage collections from walking it (bot.heap)
         dev_guild = self.settings.steward_dev_guild_id
         if dev_guild:
             guild = discord.Object(id=dev_guild)

@@ -14,6 +14,7 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
+from bot.heap import collector_paused
 from bot.text import Lexicon, fold_quote, phrasing_key
 from bot.yamlsafe import MAX_YAML_BYTES, LineDict, YamlError, load_yaml
 
@@ -524,7 +525,11 @@ def _load_lexicon(root: Path) -> tuple[Lexicon, list[Problem]]:
 
 def load_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     """Load and fully validate a knowledge directory; the base holds only valid entries."""
-    root = Path(root)
+    with collector_paused():
+        return _load_knowledge(Path(root))
+
+
+def _load_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     sources, problems = _load_sources(root)
     lexicon, lex_problems = _load_lexicon(root)
     problems += lex_problems

@@ -31,9 +31,11 @@ _TYPOGRAPHIC = str.maketrans(
     }
 )
 _WS = re.compile(r"\s+")
-_POSSESSIVE = re.compile(r"(\w)'s\b")
-_NON_WORD = re.compile(r"[^\w\s]+")
-_NUMBER_GROUPS = re.compile(r"(?<=\d)[,.](?=\d{3}\b)")
+# Dropped before splitting: thousands separators ("2,654" -> "2654"), possessive 's, apostrophes.
+_DROPPED = re.compile(r"(?<=\d)[,.](?=\d{3}\b)|(?<=\w)'s\b|'")
+_WORD = re.compile(r"[^\W_]+")
+# The Unicode blocks of combining diacritical marks (what NFKD splits off accented letters).
+_COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
 
 # Question words carry meaning ("who" vs "when") but little weight; a question asking "who" is
 # not answered by a phrasing asking "when" (see the matcher's question-type check).
@@ -49,17 +51,14 @@ def strip_accents(text: str) -> str:
     """Remove combining accents ("organización" -> "organizacion"), keeping ñ as n."""
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _COMBINING.sub("", unicodedata.normalize("NFKD", text))
 
 
 def basic_tokens(text: str) -> list[str]:
     """Lower-case, accent-free, punctuation-free word tokens; no stop words removed."""
-    text = strip_accents(text.translate(_TYPOGRAPHIC)).casefold()
-    text = _NUMBER_GROUPS.sub("", text)  # "2,654" -> "2654"
-    text = _POSSESSIVE.sub(r"\1", text)
-    text = text.replace("'", "")
-    return _NON_WORD.sub(" ", text).replace("_", " ").split()
+    if not text.isascii():
+        text = strip_accents(text.translate(_TYPOGRAPHIC))
+    return _WORD.findall(_DROPPED.sub("", text.casefold()))
 
 
 def phrasing_key(text: str) -> str:

@@ -38,12 +38,26 @@ class LineDict(dict[str, Any]):
         return self.key_lines.get(key, self.line)
 
 
+_STR = "tag:yaml.org,2002:str"
+_MAP = "tag:yaml.org,2002:map"
+_SEQ = "tag:yaml.org,2002:seq"
+_TIMESTAMP = "tag:yaml.org,2002:timestamp"
+# Scalars other than text that a FAQ file may hold; any other tag is refused.
+_OTHER_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null"))
+
 # libyaml's C parser when available (much faster on large files), with the safe resolver.
 _BaseSafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_BaseSafeLoader):  # type: ignore[misc, valid-type]
-    pass
+    def resolve(self, kind: type[yaml.Node], value: str | None, implicit: tuple[bool, bool]) -> str:
+        """PyYAML's resolver with a fast path for the common case: a plain scalar that no
+        implicit type can start with ("Who signed...") or a quoted one is text."""
+        if kind is yaml.ScalarNode and (
+            not implicit[0] or (value and value[0] not in self.yaml_implicit_resolvers)
+        ):
+            return _STR
+        return str(super().resolve(kind, value, implicit))
 
 
 # YAML 1.1 reads yes/no/on/off as booleans, which turns an alternate like "no" into False.
@@ -55,13 +69,6 @@ _Loader.yaml_implicit_resolvers = {
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
-
-_STR = "tag:yaml.org,2002:str"
-_MAP = "tag:yaml.org,2002:map"
-_SEQ = "tag:yaml.org,2002:seq"
-_TIMESTAMP = "tag:yaml.org,2002:timestamp"
-# Scalars other than text that a FAQ file may hold; any other tag is refused.
-_OTHER_SCALARS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "bool", "null"))
 
 
 def _build(root: yaml.Node, loader: _Loader) -> Any:

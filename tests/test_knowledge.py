@@ -8,6 +8,7 @@ import pytest
 
 from bot.knowledge import load_knowledge
 from bot.text import phrasing_key
+from bot.yamlsafe import load_yaml
 
 GOOD = """\
 - id: chair
@@ -180,3 +181,23 @@ def test_eo_11246_entries_say_it_was_revoked(bundled):
         if "11246" in text and entry.id.startswith(("eo-11246", "bfa-eo-11246")):
             blob = f"{entry.answer} {entry.note or ''}"
             assert "14173" in blob or "revoked" in blob, entry.id
+
+
+def test_yaml_scalars_keep_their_types_and_lines():
+    data = load_yaml(
+        "a: Who signed it?\nb: 'true'\nc: true\nd: 14025\ne: 2021-04-26\nf: no\ng: ~\n"
+        "h: 1.5\ni: Nothing\nj: \"12\"\n"
+    )
+    assert data == {
+        "a": "Who signed it?",
+        "b": "true",
+        "c": True,
+        "d": 14025,
+        "e": "2021-04-26",
+        "f": "no",
+        "g": None,
+        "h": 1.5,
+        "i": "Nothing",
+        "j": "12",
+    }
+    assert data.line_of("e") == 5
