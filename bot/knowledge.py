@@ -136,6 +136,11 @@ class Entry:
             out += [(lang, tr.question), *((lang, a) for a in tr.alternates)]
         return out
 
+    @cached_property
+    def keyed_phrasings(self) -> tuple[tuple[str, str, str], ...]:
+        """Every (language, phrasing, `phrasing_key`), tokenised once for checks and index."""
+        return tuple((lang, text, phrasing_key(text)) for lang, text in self.phrasings())
+
     def to_yaml(self) -> dict[str, Any]:
         """The entry as it is written in a FAQ file (the export format)."""
         data: dict[str, Any] = {"id": self.id, "question": self.question}
@@ -403,8 +408,7 @@ def validate_entries(
                         Problem(e.path, e.line, f"{e.id}: missing '{lang}' translation")
                     )
         own: set[str] = set()
-        for _lang, text in e.phrasings():
-            key = phrasing_key(text)
+        for _lang, text, key in e.keyed_phrasings:
             if not key:
                 problems.append(Problem(e.path, e.line, f"{e.id}: phrasing {text!r} has no words"))
                 continue

@@ -163,8 +163,8 @@ class Matcher:
         self.remove(entry.id, owner)
         ids: list[int] = []
         entry_tokens: set[str] = set()
-        for lang, text in entry.phrasings():
-            words = basic_tokens(text)
+        for lang, text, normalised in entry.keyed_phrasings:
+            words = normalised.split()
             self._count_words(words, 1)
             toks = self.lexicon.content_tokens_of(words)
             if not toks:

@@ -33,7 +33,7 @@ from bot.knowledge import (
     validate_entries,
 )
 from bot.records import Records
-from bot.text import basic_tokens, phrasing_key
+from bot.text import basic_tokens
 from bot.yamlsafe import LineDict, dump_yaml
 
 log = logging.getLogger("steward.store")
@@ -186,8 +186,8 @@ class GuildStore:
         for e in pool:
             if e.id in skip and (scope == SHARED or e.origin == scope):
                 continue
-            for _lang, text in e.phrasings():
-                out.setdefault(phrasing_key(text), e.id)
+            for _lang, _text, key in e.keyed_phrasings:
+                out.setdefault(key, e.id)
         return out
 
     def _validate(
