@@ -21,7 +21,6 @@ import json
 import os
 import signal
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -60,8 +59,8 @@ async def _ticker(stalls: list[tuple[float, float]], stop: asyncio.Event) -> Non
             stalls.append((start, late_ms))
 
 
-async def serve_bot(stalls_path: Path) -> None:
-    """Run Steward from the environment's settings with a ticker, until SIGTERM."""
+async def serve_bot() -> list[tuple[float, float]]:
+    """Run Steward from the environment's settings with a ticker until SIGTERM; its stalls."""
     settings = Settings()
     point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
     bot = StewardBot(settings, build_engine(settings))
@@ -77,7 +76,7 @@ async def serve_bot(stalls_path: Path) -> None:
         await tick
         await bot.close()
         await runner
-    stalls_path.write_text(json.dumps(stalls))
+    return stalls
 
 
 # -- the load's side (this process) ---------------------------------------------------------
@@ -112,6 +111,10 @@ def _cpu_seconds(pid: int) -> float:
     """User + system CPU time of a process, from /proc."""
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _read_json(path: Path) -> Any:
+    return json.loads(path.read_text())
 
 
 async def _phase(
@@ -161,8 +164,8 @@ async def run_load(
                 "STEWARD_DATA_DIR": str(Path(tmp) / "data"), "STEWARD_RATE_LIMIT": str(10**9),
                 "STEWARD_GUILD_READY_TIMEOUT": "0.1", "STEWARD_LOG_LEVEL": "WARNING",
             }
-            child = subprocess.Popen(
-                [sys.executable, __file__, "--serve-bot", str(stalls_path)], env=env, cwd=tmp
+            child = await asyncio.create_subprocess_exec(
+                sys.executable, __file__, "--serve-bot", str(stalls_path), env=env, cwd=tmp
             )
             try:
                 await standin.wait_until(
@@ -189,8 +192,8 @@ async def run_load(
                     phases.append(await _phase(standin, batch(burst), None, child.pid))
             finally:
                 child.send_signal(signal.SIGTERM)
-                await asyncio.to_thread(child.wait, 60)
-            stalls = json.loads(stalls_path.read_text())
+                await asyncio.wait_for(child.wait(), 60)
+            stalls = await asyncio.to_thread(_read_json, stalls_path)
     for phase in phases:
         start, end = phase.pop("_window")
         inside = [ms for when, ms in stalls if start <= when <= end]
@@ -213,7 +216,7 @@ def main() -> None:
     parser.add_argument("--serve-bot", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bot:
-        asyncio.run(serve_bot(args.serve_bot))
+        args.serve_bot.write_text(json.dumps(asyncio.run(serve_bot())))
         return
     rates = [float(r) for r in args.rates.split(",") if r.strip()]
     figures = asyncio.run(run_load(rates, args.seconds, args.burst, args.entries))
