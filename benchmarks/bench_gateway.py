@@ -32,7 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.bench_engine import percentile  # noqa: E402
 from benchmarks.synthetic import generate  # noqa: E402
-from bot.client import StewardBot, build_engine, point_discord_at  # noqa: E402
+from bot.client import prepare_bot  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.paths import BUNDLED_KNOWLEDGE  # noqa: E402
 from tests.discord_standin import DiscordStandIn, RecordedRequest  # noqa: E402
@@ -62,8 +62,7 @@ async def _ticker(stalls: list[tuple[float, float]], stop: asyncio.Event) -> Non
 async def serve_bot() -> list[tuple[float, float]]:
     """Run Steward from the environment's settings with a ticker until SIGTERM; its stalls."""
     settings = Settings()
-    point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
-    bot = StewardBot(settings, build_engine(settings))
+    bot = prepare_bot(settings)
     stop = asyncio.Event()
     asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
     stalls: list[tuple[float, float]] = []

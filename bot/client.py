@@ -79,7 +79,6 @@ class StewardBot(commands.Bot):
 
         self.add_dynamic_items(ShowEntryButton)
         self.engine.matcher.complete("a")  # build autocomplete's word statistics now, not on use
-        settle()  # the index is built: keep garbage collections from walking it (bot.heap)
         dev_guild = self.settings.steward_dev_guild_id
         if dev_guild:
             guild = discord.Object(id=dev_guild)
@@ -108,6 +107,14 @@ def build_engine(settings: Settings) -> Engine:
     return Engine(kb)
 
 
+def prepare_bot(settings: Settings) -> StewardBot:
+    """The bot for this process: Discord's addresses set, the knowledge loaded and settled."""
+    point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
+    bot = StewardBot(settings, build_engine(settings))
+    settle()  # keep the process's garbage collections from walking the index (bot.heap)
+    return bot
+
+
 async def _serve(bot: StewardBot, token: str) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGTERM, signal.SIGINT):
@@ -128,8 +135,7 @@ def run_bot() -> int:
             file=sys.stderr,
         )
         return 2
-    point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
-    bot = StewardBot(settings, build_engine(settings))
+    bot = prepare_bot(settings)
     try:
         asyncio.run(_serve(bot, settings.discord_token.get_secret_value().strip()))
     except discord.LoginFailure:

@@ -2,9 +2,10 @@
 
 Building the index allocates hundreds of thousands of containers and none of them is garbage,
 yet every automatic collection on the way walks them all again: about a third of the load time
-at 10,000 entries. Once built, a full collection still walks the whole index (about 0.2 s at
-that size), which would stall the bot's event loop at random moments. `collector_paused`
-covers the bulk build; `settle` then hides the survivors from the collector with `gc.freeze`.
+at 10,000 entries. `collector_paused` covers the bulk build (one collection follows it instead
+of dozens during it). Once built, a full collection still walks the whole index (about 0.2 s at
+that size) and would stall the bot's event loop at random moments, so the serving process calls
+`settle`, which hides everything alive from later collections with `gc.freeze`.
 """
 
 from __future__ import annotations
@@ -27,7 +28,16 @@ def collector_paused() -> Iterator[None]:
 
 
 def settle() -> None:
-    """Collect once, then keep every surviving object out of later collections."""
-    gc.unfreeze()
+    """Collect once, then keep every surviving object out of later collections.
+
+    For the serving process only: an object frozen here that later becomes part of an unreachable
+    reference cycle is never freed, so code that builds many bots (the tests) must not call it.
+    """
     gc.collect()
     gc.freeze()
+
+
+def resettle() -> None:
+    """After rebuilding the index: settle again if this process has settled before."""
+    if gc.get_freeze_count():
+        settle()

@@ -21,7 +21,7 @@ from typing import Any
 
 from bot.answers import Engine
 from bot.atomic import write_atomic
-from bot.heap import settle
+from bot.heap import resettle
 from bot.knowledge import (
     MAX_ID,
     Entry,
@@ -515,7 +515,7 @@ class GuildStore:
                     problems,
                 )
             self.engine.replace_shared(kb)
-            settle()
+            resettle()
             return len(kb.entries)
 
 
