@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 from bot.heap import collector_paused
-from bot.knowledge import Entry, KnowledgeBase
+from bot.knowledge import Entry, KnowledgeBase, Problem, load_knowledge
 from bot.matcher import SHARED, Candidate, Decision, Matcher, Thresholds
 from bot.text import detect_language
 
@@ -262,3 +263,13 @@ class Engine:
                     )
                 )
         return tuple(refs)
+
+
+def load_engine(root: Path) -> tuple[Engine, list[Problem]]:
+    """Load, validate and index a knowledge directory as one bulk build (see `bot.heap`).
+
+    The engine serves only the valid entries; callers refuse to run when there are problems.
+    """
+    with collector_paused():
+        kb, problems = load_knowledge(root)
+        return Engine(kb), problems

@@ -9,10 +9,10 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from bot.answers import Answer, Engine, QuestionError
+from bot.answers import Answer, Engine, QuestionError, load_engine
 from bot.evaluation import EvalFileError, load_cases, run_eval, summarise
 from bot.i18n import t
-from bot.knowledge import KnowledgeBase, load_knowledge
+from bot.knowledge import load_knowledge
 from bot.paths import default_data_dir, default_knowledge_dir
 from bot.store import GuildStore, StoreError
 
@@ -63,8 +63,8 @@ def _knowledge_dir(args: argparse.Namespace) -> Path:
     return args.knowledge or default_knowledge_dir()
 
 
-def _load(args: argparse.Namespace) -> KnowledgeBase:
-    kb, problems = load_knowledge(_knowledge_dir(args))
+def _engine(args: argparse.Namespace) -> Engine:
+    engine, problems = load_engine(_knowledge_dir(args))
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
@@ -73,11 +73,6 @@ def _load(args: argparse.Namespace) -> KnowledgeBase:
             file=sys.stderr,
         )
         raise SystemExit(1)
-    return kb
-
-
-def _engine(args: argparse.Namespace) -> Engine:
-    engine = Engine(_load(args))
     if args.guild:
         store = GuildStore(args.data or default_data_dir(), engine)
         try:

@@ -14,10 +14,9 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
-from bot.answers import Engine
+from bot.answers import Engine, load_engine
 from bot.config import Settings
 from bot.heap import settle
-from bot.knowledge import load_knowledge
 from bot.paths import default_knowledge_dir
 from bot.permissions import report_error
 from bot.ratelimit import RateLimiter
@@ -99,12 +98,12 @@ class StewardBot(commands.Bot):
 def build_engine(settings: Settings) -> Engine:
     """Load and validate the shared knowledge; exit with every problem listed if invalid."""
     root = settings.steward_knowledge_dir or default_knowledge_dir()
-    kb, problems = load_knowledge(root)
+    engine, problems = load_engine(root)
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
         raise SystemExit(f"steward: the knowledge in {root} has {len(problems)} problem(s)")
-    return Engine(kb)
+    return engine
 
 
 def prepare_bot(settings: Settings) -> StewardBot:

@@ -7,7 +7,13 @@ once, and nothing is used until there are none.
 
 from __future__ import annotations
 
+import bisect
+import itertools
+import os
+import pickle
 import re
+import subprocess
+import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -30,6 +36,9 @@ MAX_QUOTE = 500
 MAX_ALTERNATES = 40
 MAX_TAGS = 10
 MAX_KNOWLEDGE_FILE_BYTES = 50_000_000  # the maintainers' own files; uploads keep the 1 MB limit
+# Below this much FAQ YAML, starting a worker process costs more than it saves (the shipped
+# knowledge is about 0.3 MB; the 10,000-entry benchmark 6-7 MB).
+PARALLEL_PARSE_BYTES = 4_000_000
 
 ENTRY_KEYS = frozenset(
     {"id", "question", "alternates", "answer", "sources", "note", "related", "tags", "translations"}
@@ -542,10 +551,7 @@ def _load_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     files = sorted(faq_dir.glob("*.yaml")) if faq_dir.is_dir() else []
     if not files:
         problems.append(Problem(str(faq_dir), 0, "no FAQ files (faq/*.yaml)"))
-    for path in files:
-        found, file_problems = parse_entries(
-            path.read_text(encoding="utf-8"), str(path), max_bytes=MAX_KNOWLEDGE_FILE_BYTES
-        )
+    for found, file_problems in _parse_files(files):
         entries += found
         problems += file_problems
     problems += validate_entries(entries, sources, require_translations=True)
@@ -553,6 +559,56 @@ def _load_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     for e in entries:
         by_id.setdefault(e.id, e)
     return KnowledgeBase(root, sources, by_id, lexicon), problems
+
+
+def _parse_file(path: Path) -> tuple[list[Entry], list[Problem]]:
+    return parse_entries(
+        path.read_text(encoding="utf-8"), str(path), max_bytes=MAX_KNOWLEDGE_FILE_BYTES
+    )
+
+
+def parse_worker(paths: list[str]) -> None:
+    """The worker process's side of `_parse_files`: parse files, pickle the results to stdout."""
+    with collector_paused():
+        results = [_parse_file(Path(p)) for p in paths]
+    pickle.dump(results, sys.stdout.buffer, protocol=pickle.HIGHEST_PROTOCOL)
+
+
+def _usable_cpus() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1  # pragma: no cover - platforms without affinity
+
+
+def _parse_files(
+    files: list[Path], *, parallel_from_bytes: int = PARALLEL_PARSE_BYTES
+) -> list[tuple[list[Entry], list[Problem]]]:
+    """Parse FAQ files in order.
+
+    From `parallel_from_bytes` of YAML on, with a second core, a fresh interpreter running this
+    module parses the later half meanwhile (YAML parsing is CPU-bound and holds the GIL). If that
+    worker fails for any reason, this process parses its files too.
+    """
+    sizes = [p.stat().st_size for p in files]
+    if len(files) < 2 or sum(sizes) < parallel_from_bytes or _usable_cpus() < 2:
+        return [_parse_file(p) for p in files]
+    cumulative = list(itertools.accumulate(sizes))
+    split = min(bisect.bisect_left(cumulative, cumulative[-1] / 2) + 1, len(files) - 1)
+    mine, theirs = files[:split], files[split:]
+    package_parent = str(Path(__file__).resolve().parent.parent)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join([package_parent, *sys.path])}
+    code = "import sys; from bot.knowledge import parse_worker; parse_worker(sys.argv[1:])"
+    with subprocess.Popen(
+        [sys.executable, "-c", code, *map(str, theirs)], stdout=subprocess.PIPE, env=env
+    ) as worker:
+        results = [_parse_file(p) for p in mine]
+        output, _ = worker.communicate()
+    try:
+        if worker.returncode == 0:
+            return results + pickle.loads(output)  # our own child process wrote it
+    except (pickle.UnpicklingError, EOFError, AttributeError, ImportError):
+        pass
+    return results + [_parse_file(p) for p in theirs]
 
 
 def with_origin(entry: Entry, origin: str, path: str) -> Entry:

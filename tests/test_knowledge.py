@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-from bot.knowledge import load_knowledge
+from bot import knowledge
+from bot.knowledge import _parse_files, load_knowledge
+from bot.paths import BUNDLED_KNOWLEDGE
 from bot.text import phrasing_key
 from bot.yamlsafe import load_yaml
 
@@ -201,3 +204,40 @@ def test_yaml_scalars_keep_their_types_and_lines():
         "j": "12",
     }
     assert data.line_of("e") == 5
+
+
+def _copy_faq_files(tmp_path: Path) -> list[Path]:
+    """The bundled FAQ files (several, with problems added to one) in a scratch directory."""
+    faq = tmp_path / "faq"
+    faq.mkdir()
+    for src in sorted((BUNDLED_KNOWLEDGE / "faq").glob("*.yaml")):
+        (faq / src.name).write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    last = sorted(faq.glob("*.yaml"))[-1]
+    last.write_text(last.read_text(encoding="utf-8") + "- id: Bad Id\n  answer: 3\n", "utf-8")
+    return sorted(faq.glob("*.yaml"))
+
+
+def test_a_worker_process_parses_big_directories_to_the_same_result(tmp_path, monkeypatch):
+    files = _copy_faq_files(tmp_path)
+    serial = _parse_files(files)
+    parsed_here: list[Path] = []
+    parse_file = knowledge._parse_file
+
+    def recording(path: Path):  # only this process's calls: the worker is another interpreter
+        parsed_here.append(path)
+        return parse_file(path)
+
+    monkeypatch.setattr(knowledge, "_parse_file", recording)
+    monkeypatch.setattr(knowledge, "_usable_cpus", lambda: 2)
+    parallel = _parse_files(files, parallel_from_bytes=1)
+    assert parallel == serial
+    assert 0 < len(parsed_here) < len(files)  # the worker parsed the rest
+    assert any(problems for _entries, problems in serial)  # the added problem, with its path
+
+
+def test_when_the_worker_cannot_run_this_process_parses_everything(tmp_path, monkeypatch):
+    files = _copy_faq_files(tmp_path)
+    serial = _parse_files(files)
+    monkeypatch.setattr(sys, "executable", "/bin/false")
+    monkeypatch.setattr(knowledge, "_usable_cpus", lambda: 2)
+    assert _parse_files(files, parallel_from_bytes=1) == serial
