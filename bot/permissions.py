@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.embeds import choose_language
 from bot.i18n import t
 from bot.knowledge import Entry
 
@@ -41,8 +42,8 @@ class Scope:
 
 
 def locale_language(interaction: discord.Interaction[Any]) -> str:
-    """Spanish for a Spanish Discord client, English otherwise."""
-    return "es" if str(interaction.locale).startswith("es") else "en"
+    """Spanish for a Spanish Discord client, English otherwise (the rule answers use)."""
+    return choose_language(interaction.locale, "")
 
 
 def is_owner(interaction: discord.Interaction[StewardBot]) -> bool:
@@ -96,7 +97,7 @@ async def scope_for_entry(
 async def report_error(interaction: discord.Interaction[Any], error: Exception) -> None:
     """Answer a refusal with its text, any other error briefly; log without question text."""
     if isinstance(error, app_commands.CheckFailure):
-        message = str(error) or t("error")
+        message = str(error) or t("error", locale_language(interaction))
     else:
         command = interaction.command.qualified_name if interaction.command else "component"
         log.error("%s failed in guild %s", command, interaction.guild_id, exc_info=error)

@@ -18,6 +18,7 @@ from bot.i18n import t
 from bot.knowledge import Entry
 from bot.permissions import (
     Scope,
+    locale_language,
     report_error,
     require_moderator,
     scope_for_entry,
@@ -128,7 +129,7 @@ class OwnedView(ReportingView):
     async def interaction_check(self, interaction: Inter) -> bool:  # type: ignore[override]
         """Only the user who started it may press."""
         if interaction.user.id != self.owner_id:
-            await reply(interaction, t("not_yours", choose_language(interaction.locale, "")))
+            await reply(interaction, t("not_yours", locale_language(interaction)))
             return False
         return True
 
@@ -269,7 +270,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
     @app_commands.describe(entry=_("The entry (start typing to search)"))
     async def show(self, interaction: Inter, entry: str) -> None:
         """/faq show entry"""
-        lang = choose_language(interaction.locale, "")
+        lang = locale_language(interaction)
         guild = str(interaction.guild_id) if interaction.guild_id else None
         found = self.bot.engine.entry(entry, guild)
         if found is None:
@@ -289,7 +290,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
     @app_commands.command(name=_("list"), description=_("Browse the FAQ entries"))
     async def list_entries(self, interaction: Inter) -> None:
         """/faq list with previous/next buttons."""
-        lang = choose_language(interaction.locale, "")
+        lang = locale_language(interaction)
         guild = str(interaction.guild_id) if interaction.guild_id else None
         entries = self.bot.engine.entries(guild)
         pages_count = max(1, math.ceil(len(entries) / PAGE_SIZE))
