@@ -74,6 +74,81 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "These buttons belong to someone else's question: ask your own with /ask.",
         "es": "Estos botones son de la pregunta de otra persona: haz la tuya con /ask.",
     },
+    # -- store refusals (the checker's problem lines follow them, in English) --------------
+    "store_guild_invalid": {
+        "en": "the entries of server {guild} are invalid",
+        "es": "Las entradas del servidor {guild} no son válidas.",
+    },
+    "store_entry_not_saved": {
+        "en": "the entry was not saved",
+        "es": "La entrada no se guardó:",
+    },
+    "store_translation_not_saved": {
+        "en": "the translation was not saved",
+        "es": "La traducción no se guardó:",
+    },
+    "store_phrasing_not_added": {
+        "en": "the phrasing was not added",
+        "es": "La frase no se agregó:",
+    },
+    "store_no_entry_shared": {
+        "en": "there is no entry '{entry_id}' in the shared knowledge",
+        "es": "No hay ninguna entrada '{entry_id}' en el conocimiento compartido.",
+    },
+    "store_no_entry_server": {
+        "en": "there is no entry '{entry_id}' in this server's entries",
+        "es": "No hay ninguna entrada '{entry_id}' entre las de este servidor.",
+    },
+    "store_stale_edit": {
+        "en": "'{entry_id}' was changed by someone else after you opened the form; "
+        "nothing was saved. Open /faq edit again to see the current text.",
+        "es": "Otra persona cambió '{entry_id}' después de que abriste el formulario; "
+        "no se guardó nada. Abre /faq edit de nuevo para ver el texto actual.",
+    },
+    "store_stale_translation": {
+        "en": "'{entry_id}' changed after you opened the form; nothing was saved.",
+        "es": "'{entry_id}' cambió después de que abriste el formulario; no se guardó nada.",
+    },
+    "store_no_history": {
+        "en": "history is not available",
+        "es": "El historial no está disponible.",
+    },
+    "store_no_version": {
+        "en": "'{entry_id}' has no version {version}",
+        "es": "'{entry_id}' no tiene la versión {version}.",
+    },
+    "store_no_version_range": {
+        "en": "'{entry_id}' has no version {version} (versions 1 to {last})",
+        "es": "'{entry_id}' no tiene la versión {version} (hay de la 1 a la {last}).",
+    },
+    "store_already_removed": {
+        "en": "'{entry_id}' is already removed",
+        "es": "'{entry_id}' ya está quitada.",
+    },
+    "store_version_unrestorable": {
+        "en": "that version can no longer be restored",
+        "es": "Esa versión ya no se puede restaurar:",
+    },
+    "store_not_imported": {
+        "en": "the file was not imported",
+        "es": "El archivo no se importó:",
+    },
+    "store_too_many_entries": {
+        "en": "the file has {count} entries; the limit is {limit}",
+        "es": "El archivo tiene {count} entradas; el límite es {limit}.",
+    },
+    "store_shared_import": {
+        "en": "the shared knowledge is changed by editing its files, not by import",
+        "es": "El conocimiento compartido se cambia editando sus archivos, no importando.",
+    },
+    "store_import_stale": {
+        "en": "the entries changed since the file was checked; import it again",
+        "es": "Las entradas cambiaron desde que se revisó el archivo; vuelve a importarlo.",
+    },
+    "store_knowledge_invalid": {
+        "en": "the knowledge on disk is invalid; still serving the last good version",
+        "es": "El conocimiento en el disco no es válido; sigo usando la última versión buena:",
+    },
 }
 
 

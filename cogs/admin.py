@@ -10,10 +10,10 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.embeds import clip
-from bot.permissions import require_moderator, require_owner
+from bot.permissions import locale_language, require_moderator, require_owner
 from bot.records import GuildConfig
 from bot.store import StoreError
-from cogs.faq import reply
+from cogs.faq import refusal, reply
 
 if TYPE_CHECKING:
     from bot.client import StewardBot
@@ -95,7 +95,7 @@ class Admin(
         try:
             count = await self.bot.store.reload_shared()
         except StoreError as exc:
-            await reply(interaction, clip(str(exc), 1900))
+            await reply(interaction, refusal(exc, locale_language(interaction)))
             return
         await reply(interaction, f"Reloaded the shared knowledge: {count} entries.")
 

@@ -44,9 +44,9 @@ async def reply(interaction: Inter, content: str | None = None, **kwargs: Any) -
         await interaction.response.send_message(content, **kwargs)
 
 
-def refusal(exc: StoreError) -> str:
-    """A store refusal as a message listing every problem."""
-    return clip(str(exc), 1900)
+def refusal(exc: StoreError, lang: str) -> str:
+    """A store refusal in `lang`, listing every problem."""
+    return clip(exc.message(lang), 1900)
 
 
 class ReportingModal(discord.ui.Modal):
@@ -220,7 +220,7 @@ class GapActions(OwnedView):
                     scope.key, entry_id, self.text, interaction.user.id
                 )
             except StoreError as exc:
-                await reply(interaction, refusal(exc))
+                await reply(interaction, refusal(exc, locale_language(interaction)))
                 return
             await interaction.client.records.drop_gap(scope.key, self.text)
             await reply(
@@ -320,7 +320,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             try:
                 entry = await self.bot.store.add(scope.key, data, inter.user.id)
             except StoreError as exc:
-                await reply(inter, refusal(exc))
+                await reply(inter, refusal(exc, locale_language(inter)))
                 return
             await reply(
                 inter,
@@ -359,7 +359,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             try:
                 saved = await self.bot.store.edit(again.key, entry, data, inter.user.id, version)
             except StoreError as exc:
-                await reply(inter, refusal(exc))
+                await reply(inter, refusal(exc, locale_language(inter)))
                 return
             await reply(
                 inter,
@@ -405,7 +405,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
                     again.key, entry, "es", fields, inter.user.id, version
                 )
             except StoreError as exc:
-                await reply(inter, refusal(exc))
+                await reply(inter, refusal(exc, locale_language(inter)))
                 return
             await reply(
                 inter,
@@ -440,7 +440,9 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             try:
                 await self.bot.store.remove(scope.key, entry, inter.user.id)
             except StoreError as exc:
-                await inter.response.edit_message(content=refusal(exc), view=None)
+                await inter.response.edit_message(
+                    content=refusal(exc, locale_language(inter)), view=None
+                )
                 return
             await inter.response.edit_message(
                 content=f"Removed `{entry}`. `/faq history` and `/faq revert` can bring it back.",
@@ -469,7 +471,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
         try:
             await self.bot.store.alias(scope.key, entry, phrasing, interaction.user.id)
         except StoreError as exc:
-            await reply(interaction, refusal(exc))
+            await reply(interaction, refusal(exc, locale_language(interaction)))
             return
         await reply(interaction, f"Added “{phrasing}” as a phrasing of `{entry}`. It is live now.")
 
@@ -521,7 +523,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
         try:
             plan = self.bot.store.plan_import(scope.key, text)
         except StoreError as exc:
-            await reply(interaction, refusal(exc))
+            await reply(interaction, refusal(exc, locale_language(interaction)))
             return
         await reply(
             interaction,
@@ -535,7 +537,9 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             try:
                 await self.bot.store.apply_import(plan, inter.user.id)
             except StoreError as exc:
-                await inter.response.edit_message(content=refusal(exc), view=None, embed=None)
+                await inter.response.edit_message(
+                    content=refusal(exc, locale_language(inter)), view=None, embed=None
+                )
                 return
             await inter.response.edit_message(
                 content=f"Imported: {len(plan.added)} added, {len(plan.changed)} changed, "
@@ -637,7 +641,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
         try:
             restored = await self.bot.store.revert(target.key, entry, version, interaction.user.id)
         except StoreError as exc:
-            await reply(interaction, refusal(exc))
+            await reply(interaction, refusal(exc, locale_language(interaction)))
             return
         if restored is None:
             await reply(interaction, f"Reverted `{entry}` to version {version}: removed.")
