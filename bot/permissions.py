@@ -35,11 +35,6 @@ class Scope:
     key: str  # the server id, or "shared"
     guild: str | None
 
-    @property
-    def label(self) -> str:
-        """How the scope is named in replies."""
-        return "the shared knowledge" if self.key == "shared" else "this server's FAQ"
-
 
 def locale_language(interaction: discord.Interaction[Any]) -> str:
     """Spanish for a Spanish Discord client, English otherwise (the rule answers use)."""
