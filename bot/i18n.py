@@ -291,6 +291,32 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the knowledge on disk is invalid; still serving the last good version",
         "es": "El conocimiento en el disco no es válido; sigo usando la última versión buena:",
     },
+    # -- /steward ------------------------------------------------------------------------
+    "config_summary": {
+        "en": "Private answers by default: **{private}**\nModerator roles: {roles}",
+        "es": "Respuestas privadas por defecto: **{private}**\nRoles de moderación: {roles}",
+    },
+    "on": {"en": "on", "es": "sí"},
+    "off": {"en": "off", "es": "no"},
+    "no_mod_roles": {
+        "en": "none (Manage Server only)",
+        "es": "ninguno (solo el permiso Gestionar servidor)",
+    },
+    "no_audit": {
+        "en": "No changes recorded for this server yet.",
+        "es": "Aún no hay cambios registrados en este servidor.",
+    },
+    "audit_title": {"en": "Recent FAQ changes", "es": "Cambios recientes en las preguntas"},
+    "reloaded": {
+        "en": "Reloaded the shared knowledge: {count} entries.",
+        "es": "Se recargó el conocimiento compartido: {count} entradas.",
+    },
+    "forgot_user": {
+        "en": "Removed that user's id from {count} record(s). "
+        "Questions are never stored with user ids.",
+        "es": "Se borró el id de esa persona de {count} registro(s). "
+        "Las preguntas nunca se guardan con ids de usuarios.",
+    },
 }
 
 
