@@ -133,7 +133,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "exported": {
         "en": "{count} entries from this server.",
-        "es": "{count} entradas de este servidor.",
+        "es": "Entradas de este servidor: {count}.",
     },
     "import_too_big": {
         "en": "The file is {size:,} bytes; the limit is 1 MB. Nothing changed.",
@@ -166,8 +166,8 @@ MESSAGES: dict[str, dict[str, str]] = {
     "import_none": {"en": "none", "es": "ninguna"},
     "imported": {
         "en": "Imported: {added} added, {changed} changed, {removed} removed. Live now.",
-        "es": "Importado: {added} agregadas, {changed} cambiadas, {removed} quitadas. "
-        "Ya está activo.",
+        "es": "Importación hecha. Agregadas: {added}; cambiadas: {changed}; "
+        "quitadas: {removed}. Ya está activa.",
     },
     "no_gaps": {
         "en": "No unanswered questions recorded for this server.",
@@ -309,7 +309,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     "audit_title": {"en": "Recent FAQ changes", "es": "Cambios recientes en las preguntas"},
     "reloaded": {
         "en": "Reloaded the shared knowledge: {count} entries.",
-        "es": "Se recargó el conocimiento compartido: {count} entradas.",
+        "es": "Se recargó el conocimiento compartido. Entradas: {count}.",
     },
     "forgot_user": {
         "en": "Removed that user's id from {count} record(s). "
