@@ -219,7 +219,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     # -- store refusals (the checker's problem lines follow them, in English) --------------
     "store_guild_invalid": {
         "en": "the entries of server {guild} are invalid",
-        "es": "Las entradas del servidor {guild} no son válidas.",
+        "es": "Las entradas del servidor {guild} no son válidas:",
     },
     "store_entry_not_saved": {
         "en": "the entry was not saved",
@@ -265,7 +265,7 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "store_already_removed": {
         "en": "'{entry_id}' is already removed",
-        "es": "'{entry_id}' ya está quitada.",
+        "es": "'{entry_id}' ya se había quitado.",
     },
     "store_version_unrestorable": {
         "en": "that version can no longer be restored",
