@@ -71,8 +71,251 @@ MESSAGES: dict[str, dict[str, str]] = {
         "No se cambió nada.",
     },
     "not_yours": {
-        "en": "These buttons belong to someone else's question: ask your own with /ask.",
-        "es": "Estos botones son de la pregunta de otra persona: haz la tuya con /ask.",
+        "en": "These buttons belong to someone else: run the command yourself to get your own.",
+        "es": "Estos botones son de otra persona: usa tú el comando para tener los tuyos.",
+    },
+    # -- /faq for moderators: forms ------------------------------------------------------
+    "add_title": {"en": "Add a FAQ entry", "es": "Agregar una entrada"},
+    "edit_title": {"en": "Edit {entry_id}", "es": "Editar {entry_id}"},
+    "translate_title": {"en": "Spanish text", "es": "Texto en español"},
+    "field_question": {"en": "Question", "es": "Pregunta"},
+    "field_alternates": {
+        "en": "Other ways to ask (one per line)",
+        "es": "Otras formas de preguntar (una por línea)",
+    },
+    "field_answer": {
+        "en": "Answer (one to three sentences)",
+        "es": "Respuesta (de una a tres oraciones)",
+    },
+    "field_sources": {
+        "en": "Sources: source-id | quote, or a URL",
+        "es": "Fuentes: id-de-fuente | cita, o una URL",
+    },
+    "field_note": {"en": "Note (optional caveat)", "es": "Nota (aclaración opcional)"},
+    "field_es_question": {"en": "Question in Spanish", "es": "Pregunta"},
+    "field_es_alternates": {
+        "en": "Other ways to ask, in Spanish (one per line)",
+        "es": "Otras formas de preguntar (una por línea)",
+    },
+    "field_es_answer": {"en": "Answer in Spanish", "es": "Respuesta"},
+    "field_es_note": {"en": "Note in Spanish (optional)", "es": "Nota (opcional)"},
+    # -- /faq for moderators: replies ----------------------------------------------------
+    "added": {
+        "en": "Added `{entry_id}` to this server's FAQ. It is live now.",
+        "es": "Se agregó `{entry_id}` a las preguntas de este servidor. Ya está activa.",
+    },
+    "added_shared": {
+        "en": "Added `{entry_id}` to the shared knowledge. It is live now.",
+        "es": "Se agregó `{entry_id}` al conocimiento compartido. Ya está activa.",
+    },
+    "saved": {
+        "en": "Saved `{entry_id}`. It is live now.",
+        "es": "Se guardó `{entry_id}`. Ya está activa.",
+    },
+    "saved_spanish": {
+        "en": "Saved the Spanish text of `{entry_id}`.",
+        "es": "Se guardó el texto en español de `{entry_id}`.",
+    },
+    "remove_confirm": {
+        "en": "Remove `{entry_id}`? This takes effect at once.",
+        "es": "¿Quitar `{entry_id}`? El cambio es inmediato.",
+    },
+    "removed": {
+        "en": "Removed `{entry_id}`. `/faq history` and `/faq revert` can bring it back.",
+        "es": "Se quitó `{entry_id}`. Con `/faq history` y `/faq revert` puedes recuperarla.",
+    },
+    "confirm": {"en": "Confirm", "es": "Confirmar"},
+    "cancel": {"en": "Cancel", "es": "Cancelar"},
+    "cancelled": {"en": "Cancelled; nothing changed.", "es": "Cancelado; no se cambió nada."},
+    "alias_added": {
+        "en": "Added “{phrasing}” as a phrasing of `{entry_id}`. It is live now.",
+        "es": "Se agregó “{phrasing}” como otra forma de preguntar `{entry_id}`. Ya está activa.",
+    },
+    "exported": {
+        "en": "{count} entries from this server.",
+        "es": "Entradas de este servidor: {count}.",
+    },
+    "import_too_big": {
+        "en": "The file is {size:,} bytes; the limit is 1 MB. Nothing changed.",
+        "es": "El archivo tiene {size:,} bytes; el límite es 1 MB. No se cambió nada.",
+    },
+    "import_not_yaml": {
+        "en": "Upload a YAML file (.yaml or .yml). Nothing changed.",
+        "es": "Sube un archivo YAML (.yaml o .yml). No se cambió nada.",
+    },
+    "import_not_utf8": {
+        "en": "Could not read the file: it is not UTF-8 text. Nothing changed.",
+        "es": "No se pudo leer el archivo: no es texto UTF-8. No se cambió nada.",
+    },
+    "import_download_failed": {
+        "en": "Could not read the file: the download failed. Nothing changed.",
+        "es": "No se pudo leer el archivo: falló la descarga. No se cambió nada.",
+    },
+    "import_preview_title": {
+        "en": "Import preview: nothing has changed yet",
+        "es": "Vista previa de la importación: aún no cambió nada",
+    },
+    "import_preview_description": {
+        "en": "Confirm to make this server's entries exactly the file's.",
+        "es": "Confirma para que las entradas de este servidor sean exactamente las del archivo.",
+    },
+    "import_added": {"en": "Added ({count})", "es": "Agregadas ({count})"},
+    "import_changed": {"en": "Changed ({count})", "es": "Cambiadas ({count})"},
+    "import_removed": {"en": "Removed ({count})", "es": "Quitadas ({count})"},
+    "import_unchanged": {"en": "{count} unchanged", "es": "{count} sin cambios"},
+    "import_none": {"en": "none", "es": "ninguna"},
+    "imported": {
+        "en": "Imported: {added} added, {changed} changed, {removed} removed. Live now.",
+        "es": "Importación hecha. Agregadas: {added}; cambiadas: {changed}; "
+        "quitadas: {removed}. Ya está activa.",
+    },
+    "no_gaps": {
+        "en": "No unanswered questions recorded for this server.",
+        "es": "No hay preguntas sin respuesta registradas en este servidor.",
+    },
+    "gaps_title": {
+        "en": "Questions Steward could not answer here",
+        "es": "Preguntas que Steward no pudo responder aquí",
+    },
+    "gap_line": {
+        "en": "**{count}×** {text} *(last {date})*",
+        "es": "**{count}×** {text} *(última vez {date})*",
+    },
+    "gaps_footer": {
+        "en": "No user ids are stored. Pick one below to answer it.",
+        "es": "No se guardan ids de usuarios. Elige una abajo para responderla.",
+    },
+    "gaps_placeholder": {"en": "Answer one of these…", "es": "Responder una de estas…"},
+    "gap_add_phrasing": {
+        "en": "Add as phrasing of {entry_id}",
+        "es": "Agregar como frase de {entry_id}",
+    },
+    "gap_create": {"en": "Create an entry", "es": "Crear una entrada"},
+    "no_history": {
+        "en": "No recorded changes to `{entry_id}`.",
+        "es": "No hay cambios registrados de `{entry_id}`.",
+    },
+    "history_title": {"en": "History of {entry_id}", "es": "Historial de {entry_id}"},
+    "history_footer": {
+        "en": "/faq revert entry version restores the text after that change.",
+        "es": "/faq revert entry version restaura el texto tal como quedó tras ese cambio.",
+    },
+    "forgotten_actor": {"en": "someone (forgotten)", "es": "alguien (olvidado)"},
+    "action_add": {"en": "add", "es": "agregada"},
+    "action_edit": {"en": "edit", "es": "editada"},
+    "action_translate": {"en": "translate", "es": "traducida"},
+    "action_alias": {"en": "alias", "es": "frase agregada"},
+    "action_remove": {"en": "remove", "es": "quitada"},
+    "action_revert": {"en": "revert", "es": "revertida"},
+    "action_import": {"en": "import", "es": "importada"},
+    "reverted": {
+        "en": "Reverted `{entry_id}` to version {version}.",
+        "es": "Se revirtió `{entry_id}` a la versión {version}.",
+    },
+    "reverted_removed": {
+        "en": "Reverted `{entry_id}` to version {version}: removed.",
+        "es": "Se revirtió `{entry_id}` a la versión {version}: quedó quitada.",
+    },
+    # -- store refusals (the checker's problem lines follow them, in English) --------------
+    "store_guild_invalid": {
+        "en": "the entries of server {guild} are invalid",
+        "es": "Las entradas del servidor {guild} no son válidas:",
+    },
+    "store_entry_not_saved": {
+        "en": "the entry was not saved",
+        "es": "La entrada no se guardó:",
+    },
+    "store_translation_not_saved": {
+        "en": "the translation was not saved",
+        "es": "La traducción no se guardó:",
+    },
+    "store_phrasing_not_added": {
+        "en": "the phrasing was not added",
+        "es": "La frase no se agregó:",
+    },
+    "store_no_entry_shared": {
+        "en": "there is no entry '{entry_id}' in the shared knowledge",
+        "es": "No hay ninguna entrada '{entry_id}' en el conocimiento compartido.",
+    },
+    "store_no_entry_server": {
+        "en": "there is no entry '{entry_id}' in this server's entries",
+        "es": "No hay ninguna entrada '{entry_id}' entre las de este servidor.",
+    },
+    "store_stale_edit": {
+        "en": "'{entry_id}' was changed by someone else after you opened the form; "
+        "nothing was saved. Open /faq edit again to see the current text.",
+        "es": "Otra persona cambió '{entry_id}' después de que abriste el formulario; "
+        "no se guardó nada. Abre /faq edit de nuevo para ver el texto actual.",
+    },
+    "store_stale_translation": {
+        "en": "'{entry_id}' changed after you opened the form; nothing was saved.",
+        "es": "'{entry_id}' cambió después de que abriste el formulario; no se guardó nada.",
+    },
+    "store_no_history": {
+        "en": "history is not available",
+        "es": "El historial no está disponible.",
+    },
+    "store_no_version": {
+        "en": "'{entry_id}' has no version {version}",
+        "es": "'{entry_id}' no tiene la versión {version}.",
+    },
+    "store_no_version_range": {
+        "en": "'{entry_id}' has no version {version} (versions 1 to {last})",
+        "es": "'{entry_id}' no tiene la versión {version} (hay de la 1 a la {last}).",
+    },
+    "store_already_removed": {
+        "en": "'{entry_id}' is already removed",
+        "es": "'{entry_id}' ya se había quitado.",
+    },
+    "store_version_unrestorable": {
+        "en": "that version can no longer be restored",
+        "es": "Esa versión ya no se puede restaurar:",
+    },
+    "store_not_imported": {
+        "en": "the file was not imported",
+        "es": "El archivo no se importó:",
+    },
+    "store_too_many_entries": {
+        "en": "the file has {count} entries; the limit is {limit}",
+        "es": "El archivo tiene {count} entradas; el límite es {limit}.",
+    },
+    "store_shared_import": {
+        "en": "the shared knowledge is changed by editing its files, not by import",
+        "es": "El conocimiento compartido se cambia editando sus archivos, no importando.",
+    },
+    "store_import_stale": {
+        "en": "the entries changed since the file was checked; import it again",
+        "es": "Las entradas cambiaron desde que se revisó el archivo; vuelve a importarlo.",
+    },
+    "store_knowledge_invalid": {
+        "en": "the knowledge on disk is invalid; still serving the last good version",
+        "es": "El conocimiento en el disco no es válido; sigo usando la última versión buena:",
+    },
+    # -- /steward ------------------------------------------------------------------------
+    "config_summary": {
+        "en": "Private answers by default: **{private}**\nModerator roles: {roles}",
+        "es": "Respuestas privadas por defecto: **{private}**\nRoles de moderación: {roles}",
+    },
+    "on": {"en": "on", "es": "sí"},
+    "off": {"en": "off", "es": "no"},
+    "no_mod_roles": {
+        "en": "none (Manage Server only)",
+        "es": "ninguno (solo el permiso Gestionar servidor)",
+    },
+    "no_audit": {
+        "en": "No changes recorded for this server yet.",
+        "es": "Aún no hay cambios registrados en este servidor.",
+    },
+    "audit_title": {"en": "Recent FAQ changes", "es": "Cambios recientes en las preguntas"},
+    "reloaded": {
+        "en": "Reloaded the shared knowledge: {count} entries.",
+        "es": "Se recargó el conocimiento compartido. Entradas: {count}.",
+    },
+    "forgot_user": {
+        "en": "Removed that user's id from {count} record(s). "
+        "Questions are never stored with user ids.",
+        "es": "Se borró el id de esa persona de {count} registro(s). "
+        "Las preguntas nunca se guardan con ids de usuarios.",
     },
 }
 

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import discord
 from discord import app_commands
 
+from bot.embeds import choose_language
 from bot.i18n import t
 from bot.knowledge import Entry
 
@@ -34,15 +35,10 @@ class Scope:
     key: str  # the server id, or "shared"
     guild: str | None
 
-    @property
-    def label(self) -> str:
-        """How the scope is named in replies."""
-        return "the shared knowledge" if self.key == "shared" else "this server's FAQ"
-
 
 def locale_language(interaction: discord.Interaction[Any]) -> str:
-    """Spanish for a Spanish Discord client, English otherwise."""
-    return "es" if str(interaction.locale).startswith("es") else "en"
+    """Spanish for a Spanish Discord client, English otherwise (the rule answers use)."""
+    return choose_language(interaction.locale, "")
 
 
 def is_owner(interaction: discord.Interaction[StewardBot]) -> bool:
@@ -96,7 +92,7 @@ async def scope_for_entry(
 async def report_error(interaction: discord.Interaction[Any], error: Exception) -> None:
     """Answer a refusal with its text, any other error briefly; log without question text."""
     if isinstance(error, app_commands.CheckFailure):
-        message = str(error) or t("error")
+        message = str(error) or t("error", locale_language(interaction))
     else:
         command = interaction.command.qualified_name if interaction.command else "component"
         log.error("%s failed in guild %s", command, interaction.guild_id, exc_info=error)

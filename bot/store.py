@@ -22,6 +22,7 @@ from typing import Any
 from bot.answers import Engine
 from bot.atomic import write_atomic
 from bot.heap import resettle
+from bot.i18n import t
 from bot.knowledge import (
     MAX_ID,
     Entry,
@@ -44,14 +45,23 @@ OWNER_FILE = "owner-added.yaml"
 
 
 class StoreError(Exception):
-    """A change was refused; `problems` lists why. Nothing was written."""
+    """A change was refused; `problems` lists why. Nothing was written.
 
-    def __init__(self, message: str, problems: Iterable[Problem | str] = ()) -> None:
-        super().__init__(message)
+    `key` and `values` name the refusal's message in `bot.i18n`; `str()` is the English text.
+    """
+
+    def __init__(self, key: str, problems: Iterable[Problem | str] = (), **values: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.values = values
         self.problems = [str(p) for p in problems]
 
+    def message(self, lang: str = "en") -> str:
+        """The refusal in `lang`, then every problem line as the checker wrote it."""
+        return "\n".join([t(self.key, lang, **self.values), *self.problems])
+
     def __str__(self) -> str:
-        return "\n".join([self.args[0], *self.problems])
+        return self.message()
 
 
 @dataclass(frozen=True)
@@ -163,7 +173,7 @@ class GuildStore:
         entries, problems = parse_entries(path.read_text(encoding="utf-8"), str(path), guild)
         problems += self._validate(guild, entries, replacing=[e.id for e in entries])
         if problems:
-            raise StoreError(f"the entries of server {guild} are invalid", problems)
+            raise StoreError("store_guild_invalid", problems, guild=guild)
         self.engine.replace_guild(guild, entries)
 
     def load_all(self) -> None:
@@ -220,14 +230,14 @@ class GuildStore:
             scope,
             entry,
             col,
-            "the entry was not saved",
+            "store_entry_not_saved",
             replacing=[entry.id] if entry and editing else [],
         )
 
     def _checked(
         self, scope: str, entry: Entry | None, col: _Collector, refusal: str, replacing: list[str]
     ) -> Entry:
-        """The entry, or `StoreError` with its own and its cross-entry problems together."""
+        """The entry, or `StoreError(refusal)` with its own and its cross-entry problems."""
         problems = list(col.problems)
         if entry is not None:
             problems += self._validate(scope, [entry], replacing=replacing)
@@ -289,8 +299,8 @@ class GuildStore:
     def _own(self, scope: str, entry_id: str) -> Entry:
         entry = self.engine.entry(entry_id, None if scope == SHARED else scope)
         if entry is None or (scope != SHARED and entry.origin != scope):
-            where = "the shared knowledge" if scope == SHARED else "this server's entries"
-            raise StoreError(f"there is no entry '{entry_id}' in {where}")
+            key = "store_no_entry_shared" if scope == SHARED else "store_no_entry_server"
+            raise StoreError(key, entry_id=entry_id)
         return entry
 
     async def add(self, scope: str, data: LineDict, actor: int | None) -> Entry:
@@ -310,10 +320,7 @@ class GuildStore:
         async with self.lock(scope):
             before = self._own(scope, entry_id)
             if fingerprint(before) != expected:
-                raise StoreError(
-                    f"'{entry_id}' was changed by someone else after you opened the form; "
-                    "nothing was saved. Open /faq edit again to see the current text."
-                )
+                raise StoreError("store_stale_edit", entry_id=entry_id)
             data["id"] = entry_id
             entry = replace(self.parse_form(scope, data, editing=before), path=before.path)
             await self._commit(scope, "edit", actor, before, entry)
@@ -332,9 +339,7 @@ class GuildStore:
         async with self.lock(scope):
             before = self._own(scope, entry_id)
             if fingerprint(before) != expected:
-                raise StoreError(
-                    f"'{entry_id}' changed after you opened the form; nothing was saved."
-                )
+                raise StoreError("store_stale_translation", entry_id=entry_id)
             data = _entry_data(before)
             body = LineDict()
             body.line = 1
@@ -353,7 +358,7 @@ class GuildStore:
             translations[lang] = body
             data["translations"] = translations
             return await self._update(
-                scope, before, data, "translate", actor, "the translation was not saved"
+                scope, before, data, "translate", actor, "store_translation_not_saved"
             )
 
     async def _update(
@@ -394,7 +399,7 @@ class GuildStore:
             data = _entry_data(before)
             data["alternates"] = [*before.alternates, phrasing.strip()]
             return await self._update(
-                scope, before, data, "alias", actor, "the phrasing was not added"
+                scope, before, data, "alias", actor, "store_phrasing_not_added"
             )
 
     async def revert(
@@ -402,21 +407,25 @@ class GuildStore:
     ) -> Entry | None:
         """Restore an entry to how it was right after change `version` (None: it was removed)."""
         if self.records is None:
-            raise StoreError("history is not available")
+            raise StoreError("store_no_history")
         async with self.lock(scope):
             changes = {c.version: c for c in await self.records.history(scope, entry_id)}
             change = changes.get(version)
             if change is None:
-                raise StoreError(
-                    f"'{entry_id}' has no version {version}"
-                    + (f" (versions 1 to {max(changes)})" if changes else "")
-                )
+                if changes:
+                    raise StoreError(
+                        "store_no_version_range",
+                        entry_id=entry_id,
+                        version=version,
+                        last=max(changes),
+                    )
+                raise StoreError("store_no_version", entry_id=entry_id, version=version)
             current = self.engine.entry(entry_id, None if scope == SHARED else scope)
             if current is not None and scope != SHARED and current.origin != scope:
                 current = None
             if change.after is None:
                 if current is None:
-                    raise StoreError(f"'{entry_id}' is already removed")
+                    raise StoreError("store_already_removed", entry_id=entry_id)
                 await self._commit(scope, "revert", actor, current, None)
                 return None
             data = _as_linedict(change.after)
@@ -425,7 +434,7 @@ class GuildStore:
             if parsed is not None and current is not None:
                 parsed = replace(parsed, path=current.path)
             entry = self._checked(
-                scope, parsed, col, "that version can no longer be restored", replacing=[entry_id]
+                scope, parsed, col, "store_version_unrestorable", replacing=[entry_id]
             )
             await self._commit(scope, "revert", actor, current, entry)
             return entry
@@ -440,15 +449,13 @@ class GuildStore:
         """Validate an uploaded file as the scope's new set of entries; nothing is written."""
         entries, problems = parse_entries(text, "upload", scope)
         if problems:
-            raise StoreError("the file was not imported", problems)
+            raise StoreError("store_not_imported", problems)
         if len(entries) > MAX_IMPORT_ENTRIES:
-            raise StoreError(
-                f"the file has {len(entries)} entries; the limit is {MAX_IMPORT_ENTRIES}"
-            )
+            raise StoreError("store_too_many_entries", count=len(entries), limit=MAX_IMPORT_ENTRIES)
         current = {e.id: e for e in self._scope_entries(scope)}
         problems = self._validate(scope, entries, replacing=list(current))
         if problems:
-            raise StoreError("the file was not imported", problems)
+            raise StoreError("store_not_imported", problems)
         new_ids = [e.id for e in entries]
         added = tuple(i for i in new_ids if i not in current)
         changed = tuple(
@@ -477,10 +484,10 @@ class GuildStore:
         """Apply a confirmed plan, unless the scope changed since it was made."""
         scope = plan.scope
         if scope == SHARED:
-            raise StoreError("the shared knowledge is changed by editing its files, not by import")
+            raise StoreError("store_shared_import")
         async with self.lock(scope):
             if self._scope_fingerprint(scope) != plan.base:
-                raise StoreError("the entries changed since the file was checked; import it again")
+                raise StoreError("store_import_stale")
             current = {e.id: e for e in self._scope_entries(scope)}
             await asyncio.to_thread(
                 write_atomic, self.path(scope), dump_yaml([e.to_yaml() for e in plan.entries])
@@ -510,10 +517,7 @@ class GuildStore:
         async with self.lock(SHARED):
             kb, problems = await asyncio.to_thread(load_knowledge, self.engine.kb.root)
             if problems:
-                raise StoreError(
-                    "the knowledge on disk is invalid; still serving the last good version",
-                    problems,
-                )
+                raise StoreError("store_knowledge_invalid", problems)
             self.engine.replace_shared(kb)
             resettle()
             return len(kb.entries)

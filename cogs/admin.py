@@ -10,10 +10,11 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.embeds import clip
-from bot.permissions import require_moderator, require_owner
+from bot.i18n import t
+from bot.permissions import locale_language, require_moderator, require_owner
 from bot.records import GuildConfig
 from bot.store import StoreError
-from cogs.faq import reply
+from cogs.faq import actor_name, refusal, reply
 
 if TYPE_CHECKING:
     from bot.client import StewardBot
@@ -47,6 +48,7 @@ class Admin(
     ) -> None:
         """/steward config [private_default] [mod_role]: change or show the server's settings."""
         scope = await require_moderator(interaction)
+        lang = locale_language(interaction)
         config = await self.bot.records.guild_config(scope.key)
         roles = set(config.mod_roles)
         if mod_role is not None:
@@ -57,12 +59,9 @@ class Admin(
         )
         if new != config:
             await self.bot.records.set_guild_config(scope.key, new)
-        role_text = ", ".join(f"<@&{r}>" for r in new.mod_roles) or "none (Manage Server only)"
-        await reply(
-            interaction,
-            f"Private answers by default: **{'on' if new.private_default else 'off'}**\n"
-            f"Moderator roles: {role_text}",
-        )
+        roles_text = ", ".join(f"<@&{r}>" for r in new.mod_roles) or t("no_mod_roles", lang)
+        private = t("on" if new.private_default else "off", lang)
+        await reply(interaction, t("config_summary", lang, private=private, roles=roles_text))
 
     @app_commands.command(
         name=_("audit"), description=_("Recent changes to this server's FAQ (moderators)")
@@ -70,19 +69,20 @@ class Admin(
     async def audit(self, interaction: Inter) -> None:
         """/steward audit: the latest changes, who made them and when."""
         scope = await require_moderator(interaction)
+        lang = locale_language(interaction)
         changes = await self.bot.records.recent_changes(scope.key)
         if not changes:
-            await reply(interaction, "No changes recorded for this server yet.")
+            await reply(interaction, t("no_audit", lang))
             return
         lines = [
-            f"{c.at[:16].replace('T', ' ')} · `{c.entry_id}` v{c.version} {c.action} · "
-            f"{f'<@{c.actor_id}>' if c.actor_id else 'someone (forgotten)'}"
+            f"{c.at[:16].replace('T', ' ')} · `{c.entry_id}` v{c.version} "
+            f"{t(f'action_{c.action}', lang)} · {actor_name(c.actor_id, lang)}"
             for c in changes
         ]
         await reply(
             interaction,
             embed=discord.Embed(
-                title="Recent FAQ changes", description=clip("\n".join(lines), 4096)
+                title=t("audit_title", lang), description=clip("\n".join(lines), 4096)
             ),
         )
 
@@ -92,12 +92,13 @@ class Admin(
     async def reload(self, interaction: Inter) -> None:
         """/steward reload: validate the knowledge on disk and swap it in, or keep the old."""
         require_owner(interaction)
+        lang = locale_language(interaction)
         try:
             count = await self.bot.store.reload_shared()
         except StoreError as exc:
-            await reply(interaction, clip(str(exc), 1900))
+            await reply(interaction, refusal(exc, lang))
             return
-        await reply(interaction, f"Reloaded the shared knowledge: {count} entries.")
+        await reply(interaction, t("reloaded", lang, count=count))
 
     @app_commands.command(
         name=_("forget"), description=_("Delete a user's id from the bot's records (bot owners)")
@@ -107,11 +108,7 @@ class Admin(
         """/steward forget user: remove a user's id from the change history."""
         require_owner(interaction)
         changed = await self.bot.records.forget_user(user.id)
-        await reply(
-            interaction,
-            f"Removed that user's id from {changed} record(s). "
-            "Questions are never stored with user ids.",
-        )
+        await reply(interaction, t("forgot_user", locale_language(interaction), count=changed))
 
 
 async def setup(bot: StewardBot) -> None:

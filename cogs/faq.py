@@ -18,6 +18,7 @@ from bot.i18n import t
 from bot.knowledge import Entry
 from bot.permissions import (
     Scope,
+    locale_language,
     report_error,
     require_moderator,
     scope_for_entry,
@@ -43,9 +44,14 @@ async def reply(interaction: Inter, content: str | None = None, **kwargs: Any) -
         await interaction.response.send_message(content, **kwargs)
 
 
-def refusal(exc: StoreError) -> str:
-    """A store refusal as a message listing every problem."""
-    return clip(str(exc), 1900)
+def refusal(exc: StoreError, lang: str) -> str:
+    """A store refusal in `lang`, listing every problem."""
+    return clip(exc.message(lang), 1900)
+
+
+def actor_name(actor_id: int | None, lang: str) -> str:
+    """Who made a recorded change (a mention, or a note that the user was forgotten)."""
+    return f"<@{actor_id}>" if actor_id else t("forgotten_actor", lang)
 
 
 class ReportingModal(discord.ui.Modal):
@@ -69,20 +75,20 @@ class ReportingView(discord.ui.View):
         await report_error(interaction, error)
 
 
-Field = tuple[str, str, discord.TextStyle, int, bool]  # custom_id, label, style, max, required
+Field = tuple[str, str, discord.TextStyle, int, bool]  # custom_id, label key, style, max, required
 SHORT, LONG = discord.TextStyle.short, discord.TextStyle.paragraph
 ENTRY_FIELDS: list[Field] = [
-    ("question", "Question", SHORT, 150, True),
-    ("alternates", "Other ways to ask (one per line)", LONG, 4000, False),
-    ("answer", "Answer (one to three sentences)", LONG, 1000, True),
-    ("sources", "Sources: source-id | quote, or a URL", LONG, 4000, True),
-    ("note", "Note (optional caveat)", LONG, 600, False),
+    ("question", "field_question", SHORT, 150, True),
+    ("alternates", "field_alternates", LONG, 4000, False),
+    ("answer", "field_answer", LONG, 1000, True),
+    ("sources", "field_sources", LONG, 4000, True),
+    ("note", "field_note", LONG, 600, False),
 ]
 SPANISH_FIELDS: list[Field] = [
-    ("question", "Pregunta", SHORT, 150, True),
-    ("alternates", "Otras formas de preguntar (una por línea)", LONG, 4000, False),
-    ("answer", "Respuesta", LONG, 1000, True),
-    ("note", "Nota (opcional)", LONG, 600, False),
+    ("question", "field_es_question", SHORT, 150, True),
+    ("alternates", "field_es_alternates", LONG, 4000, False),
+    ("answer", "field_es_answer", LONG, 1000, True),
+    ("note", "field_es_note", LONG, 600, False),
 ]
 
 
@@ -95,15 +101,16 @@ class FormModal(ReportingModal):
         fields: list[Field],
         on_submit: Callable[[Inter, dict[str, str]], Awaitable[None]],
         custom_id: str,
+        lang: str,
         values: dict[str, str] | None = None,
     ) -> None:
         super().__init__(title=clip(title, 45), custom_id=custom_id, timeout=900)
         values = values or {}
         self._handler = on_submit
         self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
-        for cid, label, style, max_len, required in fields:
+        for cid, label_key, style, max_len, required in fields:
             field = discord.ui.TextInput(
-                label=label,
+                label=t(label_key, lang),
                 custom_id=cid,
                 style=style,
                 max_length=max_len,
@@ -128,7 +135,7 @@ class OwnedView(ReportingView):
     async def interaction_check(self, interaction: Inter) -> bool:  # type: ignore[override]
         """Only the user who started it may press."""
         if interaction.user.id != self.owner_id:
-            await reply(interaction, t("not_yours", choose_language(interaction.locale, "")))
+            await reply(interaction, t("not_yours", locale_language(interaction)))
             return False
         return True
 
@@ -136,26 +143,26 @@ class OwnedView(ReportingView):
 class Confirm(OwnedView):
     """Confirm / cancel for the user who asked; the action re-checks permissions."""
 
-    def __init__(self, owner_id: int, action: Callable[[Inter], Awaitable[None]]) -> None:
+    def __init__(
+        self, owner_id: int, action: Callable[[Inter], Awaitable[None]], lang: str
+    ) -> None:
         super().__init__(owner_id, timeout=300)
         self.action = action
+        self.confirm.label = t("confirm", lang)
+        self.cancel.label = t("cancel", lang)
 
-    @discord.ui.button(
-        label="Confirm", style=discord.ButtonStyle.danger, custom_id="steward:confirm"
-    )
+    @discord.ui.button(style=discord.ButtonStyle.danger, custom_id="steward:confirm")
     async def confirm(self, interaction: Inter, _button: discord.ui.Button[Any]) -> None:
         """Run the action once."""
         self.stop()
         await self.action(interaction)
 
-    @discord.ui.button(
-        label="Cancel", style=discord.ButtonStyle.secondary, custom_id="steward:cancel"
-    )
+    @discord.ui.button(style=discord.ButtonStyle.secondary, custom_id="steward:cancel")
     async def cancel(self, interaction: Inter, _button: discord.ui.Button[Any]) -> None:
         """Do nothing."""
         self.stop()
         await interaction.response.edit_message(
-            content="Cancelled; nothing changed.", view=None, embed=None
+            content=t("cancelled", locale_language(interaction)), view=None, embed=None
         )
 
 
@@ -194,19 +201,21 @@ class Pager(OwnedView):
 class GapActions(OwnedView):
     """For one unanswered question: add it as a phrasing of an entry, or create an entry."""
 
-    def __init__(self, cog: Faq, owner_id: int, text: str, targets: list[Entry]) -> None:
+    def __init__(self, cog: Faq, owner_id: int, text: str, targets: list[Entry], lang: str) -> None:
         super().__init__(owner_id, timeout=600)
         self.cog, self.text = cog, text
         for entry in targets[:4]:
             button: discord.ui.Button[Any] = discord.ui.Button(
-                label=clip(f"Add as phrasing of {entry.id}", 80),
+                label=clip(t("gap_add_phrasing", lang, entry_id=entry.id), 80),
                 style=discord.ButtonStyle.primary,
                 custom_id=f"steward:gapalias:{entry.id}",
             )
             button.callback = self._alias_callback(entry.id)  # type: ignore[method-assign]
             self.add_item(button)
         create: discord.ui.Button[Any] = discord.ui.Button(
-            label="Create an entry", style=discord.ButtonStyle.success, custom_id="steward:gapnew"
+            label=t("gap_create", lang),
+            style=discord.ButtonStyle.success,
+            custom_id="steward:gapnew",
         )
         create.callback = self._create  # type: ignore[method-assign]
         self.add_item(create)
@@ -219,11 +228,17 @@ class GapActions(OwnedView):
                     scope.key, entry_id, self.text, interaction.user.id
                 )
             except StoreError as exc:
-                await reply(interaction, refusal(exc))
+                await reply(interaction, refusal(exc, locale_language(interaction)))
                 return
             await interaction.client.records.drop_gap(scope.key, self.text)
             await reply(
-                interaction, f"Added “{clip(self.text, 200)}” as a phrasing of `{entry_id}`."
+                interaction,
+                t(
+                    "alias_added",
+                    locale_language(interaction),
+                    phrasing=clip(self.text, 200),
+                    entry_id=entry_id,
+                ),
             )
 
         return callback
@@ -269,7 +284,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
     @app_commands.describe(entry=_("The entry (start typing to search)"))
     async def show(self, interaction: Inter, entry: str) -> None:
         """/faq show entry"""
-        lang = choose_language(interaction.locale, "")
+        lang = locale_language(interaction)
         guild = str(interaction.guild_id) if interaction.guild_id else None
         found = self.bot.engine.entry(entry, guild)
         if found is None:
@@ -289,7 +304,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
     @app_commands.command(name=_("list"), description=_("Browse the FAQ entries"))
     async def list_entries(self, interaction: Inter) -> None:
         """/faq list with previous/next buttons."""
-        lang = choose_language(interaction.locale, "")
+        lang = locale_language(interaction)
         guild = str(interaction.guild_id) if interaction.guild_id else None
         entries = self.bot.engine.entries(guild)
         pages_count = max(1, math.ceil(len(entries) / PAGE_SIZE))
@@ -311,27 +326,30 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
     def add_modal(
         self, interaction: Inter, values: dict[str, str] | None = None, shared: bool = False
     ) -> FormModal:
-        """The empty (or pre-filled) form for a new entry."""
+        """The empty (or pre-filled) form for a new entry, in the language of `interaction`."""
 
         async def submit(inter: Inter, fields: dict[str, str]) -> None:
             scope = await scope_for_new(inter, shared)
+            lang = locale_language(inter)
             data = form_to_data("", **fields)
             try:
                 entry = await self.bot.store.add(scope.key, data, inter.user.id)
             except StoreError as exc:
-                await reply(inter, refusal(exc))
+                await reply(inter, refusal(exc, lang))
                 return
             await reply(
                 inter,
-                f"Added `{entry.id}` to {scope.label}. It is live now.",
-                embed=answer_embed(self.bot.engine.render(entry, "en", guild=scope.guild)),
+                t("added_shared" if scope.key == "shared" else "added", lang, entry_id=entry.id),
+                embed=answer_embed(self.bot.engine.render(entry, lang, guild=scope.guild)),
             )
 
+        lang = locale_language(interaction)
         return FormModal(
-            "Add a FAQ entry",
+            t("add_title", lang),
             ENTRY_FIELDS,
             submit,
             custom_id=f"steward:add:{secrets.token_hex(4)}",
+            lang=lang,
             values=values,
         )
 
@@ -354,23 +372,26 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
 
         async def submit(inter: Inter, fields: dict[str, str]) -> None:
             again, _latest = await scope_for_entry(inter, entry)
+            lang = locale_language(inter)
             data = form_to_data(entry, **fields)
             try:
                 saved = await self.bot.store.edit(again.key, entry, data, inter.user.id, version)
             except StoreError as exc:
-                await reply(inter, refusal(exc))
+                await reply(inter, refusal(exc, lang))
                 return
             await reply(
                 inter,
-                f"Saved `{saved.id}`. It is live now.",
-                embed=answer_embed(self.bot.engine.render(saved, "en", guild=again.guild)),
+                t("saved", lang, entry_id=saved.id),
+                embed=answer_embed(self.bot.engine.render(saved, lang, guild=again.guild)),
             )
 
+        lang = locale_language(interaction)
         modal = FormModal(
-            f"Edit {entry}",
+            t("edit_title", lang, entry_id=entry),
             ENTRY_FIELDS,
             submit,
             custom_id=f"steward:edit:{entry}:{version}:{secrets.token_hex(4)}",
+            lang=lang,
             values=entry_to_form(current),
         )
         await interaction.response.send_modal(modal)
@@ -399,25 +420,28 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
 
         async def submit(inter: Inter, fields: dict[str, str]) -> None:
             again, _latest = await scope_for_entry(inter, entry)
+            lang = locale_language(inter)
             try:
                 saved = await self.bot.store.set_translation(
                     again.key, entry, "es", fields, inter.user.id, version
                 )
             except StoreError as exc:
-                await reply(inter, refusal(exc))
+                await reply(inter, refusal(exc, lang))
                 return
             await reply(
                 inter,
-                f"Saved the Spanish text of `{saved.id}`.",
+                t("saved_spanish", lang, entry_id=saved.id),
                 embed=answer_embed(self.bot.engine.render(saved, "es", guild=again.guild)),
             )
 
+        lang = locale_language(interaction)
         await interaction.response.send_modal(
             FormModal(
-                "Texto en español",
+                t("translate_title", lang),
                 SPANISH_FIELDS,
                 submit,
                 custom_id=f"steward:tr:{entry}:{version}:{secrets.token_hex(4)}",
+                lang=lang,
                 values=values,
             )
         )
@@ -436,20 +460,19 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
 
         async def do_remove(inter: Inter) -> None:
             scope, _current = await scope_for_entry(inter, entry)
+            lang = locale_language(inter)
             try:
                 await self.bot.store.remove(scope.key, entry, inter.user.id)
             except StoreError as exc:
-                await inter.response.edit_message(content=refusal(exc), view=None)
+                await inter.response.edit_message(content=refusal(exc, lang), view=None)
                 return
-            await inter.response.edit_message(
-                content=f"Removed `{entry}`. `/faq history` and `/faq revert` can bring it back.",
-                view=None,
-            )
+            await inter.response.edit_message(content=t("removed", lang, entry_id=entry), view=None)
 
+        lang = locale_language(interaction)
         await reply(
             interaction,
-            f"Remove `{entry}`? This takes effect at once.",
-            view=Confirm(interaction.user.id, do_remove),
+            t("remove_confirm", lang, entry_id=entry),
+            view=Confirm(interaction.user.id, do_remove, lang),
         )
 
     remove.autocomplete("entry")(entry_autocomplete)
@@ -465,12 +488,13 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
     ) -> None:
         """/faq alias entry phrasing"""
         scope, _current = await scope_for_entry(interaction, entry)
+        lang = locale_language(interaction)
         try:
             await self.bot.store.alias(scope.key, entry, phrasing, interaction.user.id)
         except StoreError as exc:
-            await reply(interaction, refusal(exc))
+            await reply(interaction, refusal(exc, lang))
             return
-        await reply(interaction, f"Added “{phrasing}” as a phrasing of `{entry}`. It is live now.")
+        await reply(interaction, t("alias_added", lang, phrasing=phrasing, entry_id=entry))
 
     alias.autocomplete("entry")(entry_autocomplete)
 
@@ -485,7 +509,9 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
         text = self.bot.store.export(scope.key)
         count = len(self.bot.engine.guild_entries(scope.key))
         file = discord.File(io.BytesIO(text.encode("utf-8")), filename=f"faq-{scope.key}.yaml")
-        await reply(interaction, f"{count} entries from this server.", file=file)
+        await reply(
+            interaction, t("exported", locale_language(interaction), count=count), file=file
+        )
 
     @app_commands.command(
         name=_("import"),
@@ -497,51 +523,53 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
     async def import_(self, interaction: Inter, file: discord.Attachment) -> None:
         """/faq import file: validate everything, preview the changes, apply on confirm."""
         scope = await require_moderator(interaction)
+        lang = locale_language(interaction)
         if file.size > MAX_YAML_BYTES:
-            await reply(
-                interaction, f"The file is {file.size:,} bytes; the limit is 1 MB. Nothing changed."
-            )
+            await reply(interaction, t("import_too_big", lang, size=file.size))
             return
         if not file.filename.lower().endswith((".yaml", ".yml", ".txt")):
-            await reply(interaction, "Upload a YAML file (.yaml or .yml). Nothing changed.")
+            await reply(interaction, t("import_not_yaml", lang))
             return
         await interaction.response.defer(ephemeral=True, thinking=True)
         try:
             raw = await file.read()
             text = raw.decode("utf-8")
         except (discord.HTTPException, UnicodeDecodeError) as exc:
-            reason = (
-                "it is not UTF-8 text"
+            failed = (
+                "import_not_utf8"
                 if isinstance(exc, UnicodeDecodeError)
-                else "the download failed"
+                else "import_download_failed"
             )
-            await reply(interaction, f"Could not read the file: {reason}. Nothing changed.")
+            await reply(interaction, t(failed, lang))
             return
         try:
             plan = self.bot.store.plan_import(scope.key, text)
         except StoreError as exc:
-            await reply(interaction, refusal(exc))
+            await reply(interaction, refusal(exc, lang))
             return
         await reply(
             interaction,
-            embed=_plan_embed(plan),
-            view=Confirm(interaction.user.id, self._apply_import(plan)),
+            embed=_plan_embed(plan, lang),
+            view=Confirm(interaction.user.id, self._apply_import(plan), lang),
         )
 
     def _apply_import(self, plan: ImportPlan) -> Callable[[Inter], Awaitable[None]]:
         async def apply(inter: Inter) -> None:
             await require_moderator(inter)
+            lang = locale_language(inter)
             try:
                 await self.bot.store.apply_import(plan, inter.user.id)
             except StoreError as exc:
-                await inter.response.edit_message(content=refusal(exc), view=None, embed=None)
+                await inter.response.edit_message(content=refusal(exc, lang), view=None, embed=None)
                 return
-            await inter.response.edit_message(
-                content=f"Imported: {len(plan.added)} added, {len(plan.changed)} changed, "
-                f"{len(plan.removed)} removed. Live now.",
-                view=None,
-                embed=None,
+            done = t(
+                "imported",
+                lang,
+                added=len(plan.added),
+                changed=len(plan.changed),
+                removed=len(plan.removed),
             )
+            await inter.response.edit_message(content=done, view=None, embed=None)
 
         return apply
 
@@ -554,18 +582,19 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
     async def gaps(self, interaction: Inter) -> None:
         """/faq gaps, with a menu to act on one."""
         scope = await require_moderator(interaction)
+        lang = locale_language(interaction)
         gaps = await self.bot.records.gaps(scope.key)
         if not gaps:
-            await reply(interaction, "No unanswered questions recorded for this server.")
+            await reply(interaction, t("no_gaps", lang))
             return
-        lines = [f"**{g.count}×** {clip(g.text, 150)} *(last {g.last_seen[:10]})*" for g in gaps]
-        embed = discord.Embed(
-            title="Questions Steward could not answer here",
-            description=clip("\n".join(lines), 4096),
-        )
-        embed.set_footer(text="No user ids are stored. Pick one below to answer it.")
+        lines = [
+            t("gap_line", lang, count=g.count, text=clip(g.text, 150), date=g.last_seen[:10])
+            for g in gaps
+        ]
+        embed = discord.Embed(title=t("gaps_title", lang), description=clip("\n".join(lines), 4096))
+        embed.set_footer(text=t("gaps_footer", lang))
         select: discord.ui.Select[Any] = discord.ui.Select(
-            placeholder="Answer one of these…",
+            placeholder=t("gaps_placeholder", lang),
             custom_id="steward:gaps",
             options=[
                 discord.SelectOption(label=clip(g.text, 100), value=str(i))
@@ -582,9 +611,8 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
                 for c in ranked
                 if (e := self.bot.engine.entry(c.entry_id, again.key)) and e.origin == again.key
             ]
-            await reply(
-                inter, f"“{clip(text, 300)}”", view=GapActions(self, inter.user.id, text, targets)
-            )
+            actions = GapActions(self, inter.user.id, text, targets, locale_language(inter))
+            await reply(inter, f"“{clip(text, 300)}”", view=actions)
 
         select.callback = chosen  # type: ignore[method-assign]
         view = ReportingView(timeout=600)
@@ -602,17 +630,20 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             or self.bot.engine.entry(entry, scope.key).origin != "shared"
             else "shared"
         )  # type: ignore[union-attr]
+        lang = locale_language(interaction)
         changes = await self.bot.records.history(key, entry)
         if not changes:
-            await reply(interaction, f"No recorded changes to `{clip(entry, 64)}`.")
+            await reply(interaction, t("no_history", lang, entry_id=clip(entry, 64)))
             return
         lines = [
-            f"**v{c.version}** {c.action} · {c.at[:16].replace('T', ' ')} UTC · "
-            f"{f'<@{c.actor_id}>' if c.actor_id else 'someone (forgotten)'}"
+            f"**v{c.version}** {t(f'action_{c.action}', lang)} · "
+            f"{c.at[:16].replace('T', ' ')} UTC · {actor_name(c.actor_id, lang)}"
             for c in changes[-25:]
         ]
-        embed = discord.Embed(title=f"History of {entry}", description="\n".join(lines))
-        embed.set_footer(text="/faq revert entry version restores the text after that change.")
+        embed = discord.Embed(
+            title=clip(t("history_title", lang, entry_id=entry), 256), description="\n".join(lines)
+        )
+        embed.set_footer(text=t("history_footer", lang))
         await reply(interaction, embed=embed)
 
     history.autocomplete("entry")(entry_autocomplete)
@@ -633,35 +664,38 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
         target: Scope = scope
         if current is not None and current.origin == "shared":
             target, _c = await scope_for_entry(interaction, entry)
+        lang = locale_language(interaction)
         try:
             restored = await self.bot.store.revert(target.key, entry, version, interaction.user.id)
         except StoreError as exc:
-            await reply(interaction, refusal(exc))
+            await reply(interaction, refusal(exc, lang))
             return
         if restored is None:
-            await reply(interaction, f"Reverted `{entry}` to version {version}: removed.")
+            await reply(interaction, t("reverted_removed", lang, entry_id=entry, version=version))
         else:
             await reply(
                 interaction,
-                f"Reverted `{entry}` to version {version}.",
-                embed=answer_embed(self.bot.engine.render(restored, "en", guild=target.guild)),
+                t("reverted", lang, entry_id=entry, version=version),
+                embed=answer_embed(self.bot.engine.render(restored, lang, guild=target.guild)),
             )
 
     revert.autocomplete("entry")(entry_autocomplete)
 
 
-def _plan_embed(plan: ImportPlan) -> discord.Embed:
+def _plan_embed(plan: ImportPlan, lang: str) -> discord.Embed:
     def names(ids: tuple[str, ...]) -> str:
-        return clip(", ".join(f"`{i}`" for i in ids), 1000) if ids else "none"
+        return clip(", ".join(f"`{i}`" for i in ids), 1000) if ids else t("import_none", lang)
 
     embed = discord.Embed(
-        title="Import preview: nothing has changed yet",
-        description="Confirm to make this server's entries exactly the file's.",
+        title=t("import_preview_title", lang), description=t("import_preview_description", lang)
     )
-    embed.add_field(name=f"Added ({len(plan.added)})", value=names(plan.added), inline=False)
-    embed.add_field(name=f"Changed ({len(plan.changed)})", value=names(plan.changed), inline=False)
-    embed.add_field(name=f"Removed ({len(plan.removed)})", value=names(plan.removed), inline=False)
-    embed.set_footer(text=f"{len(plan.unchanged)} unchanged")
+    for key, ids in (
+        ("import_added", plan.added),
+        ("import_changed", plan.changed),
+        ("import_removed", plan.removed),
+    ):
+        embed.add_field(name=t(key, lang, count=len(ids)), value=names(ids), inline=False)
+    embed.set_footer(text=t("import_unchanged", lang, count=len(plan.unchanged)))
     return embed
 
 

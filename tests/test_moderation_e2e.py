@@ -23,12 +23,22 @@ MEETING_FORM = {
 }
 
 
+SPANISH = "es-419"  # a Latin-American Spanish Discord client
+
+
 def content(ex) -> str:
     return ex.data.get("content") or ""
 
 
-async def open_add(standin, steward, user_id=None, perms=MOD_PERMS, guild=GUILD_A):
-    payload = standin.slash_command("faq add", guild_id=guild, user_id=user_id, permissions=perms)
+def components(data) -> list[dict]:
+    """The components of a message or modal, out of their action rows."""
+    return [c for row in data.get("components") or [] for c in row["components"]]
+
+
+async def open_add(standin, steward, user_id=None, perms=MOD_PERMS, guild=GUILD_A, locale="en-US"):
+    payload = standin.slash_command(
+        "faq add", guild_id=guild, user_id=user_id, permissions=perms, locale=locale
+    )
     if perms is None:  # refused: the command does not complete
         return await standin.interact(payload)
     return await standin.run_app_command(steward, payload)
@@ -77,6 +87,7 @@ async def test_moderator_adds_and_only_that_server_sees_it(standin, steward):
     opened = await open_add(standin, steward)
     inputs = [c["custom_id"] for row in opened.data["components"] for c in row["components"]]
     assert inputs[:4] == ["question", "alternates", "answer", "sources"]
+    assert opened.data["title"] == "Add a FAQ entry"
     sub = await standin.interact(
         standin.modal_submit(
             opened.data["custom_id"], MEETING_FORM, guild_id=GUILD_A, permissions=MOD_PERMS
@@ -177,6 +188,7 @@ async def test_edit_stale_edit_remove_alias_history_revert(standin, steward):
         for c in row["components"]
         if c["custom_id"] == "steward:confirm"
     )
+    assert [c["label"] for c in components(removal.data)] == ["Confirm", "Cancel"]
     done = await standin.interact(
         standin.component_interaction(confirm["custom_id"], removal.message, permissions=MOD_PERMS)
     )
@@ -384,6 +396,212 @@ async def test_owners_edit_shared_knowledge_moderators_cannot(standin, steward, 
 async def test_refusal_is_in_spanish_for_a_spanish_client(standin, steward):
     ex = await standin.interact(standin.slash_command("faq add", guild_id=GUILD_A, locale="es-ES"))
     assert ex.ephemeral and "Solo los moderadores" in content(ex)
+    opened = await open_add(standin, steward, locale=SPANISH)
+    forged = await standin.interact(
+        standin.modal_submit(
+            opened.data["custom_id"], MEETING_FORM, guild_id=GUILD_A, locale=SPANISH
+        )
+    )
+    assert "Solo los moderadores" in content(forged)
+    for cmd, opts, refusal in [
+        ("faq gaps", {}, "Solo los moderadores"),
+        ("faq export", {}, "Solo los moderadores"),
+        ("steward audit", {}, "Solo los moderadores"),
+        ("steward reload", {}, "Solo los dueños del bot"),
+    ]:
+        refused = await standin.interact(
+            standin.slash_command(cmd, opts, guild_id=GUILD_A, locale=SPANISH)
+        )
+        assert refused.ephemeral and content(refused).startswith(refusal), cmd
+    assert not server_file(steward).exists()
+
+
+async def test_spanish_moderator_gets_a_spanish_form_and_confirmation(standin, steward):
+    opened = await open_add(standin, steward, locale=SPANISH)
+    assert opened.data["title"] == "Agregar una entrada"
+    inputs = components(opened.data)
+    assert [c["custom_id"] for c in inputs] == list(MEETING_FORM)  # the contract's ids
+    assert [c["label"] for c in inputs] == [
+        "Pregunta",
+        "Otras formas de preguntar (una por línea)",
+        "Respuesta (de una a tres oraciones)",
+        "Fuentes: id-de-fuente | cita, o una URL",
+        "Nota (aclaración opcional)",
+    ]
+    sub = await standin.interact(
+        standin.modal_submit(
+            opened.data["custom_id"],
+            MEETING_FORM,
+            guild_id=GUILD_A,
+            permissions=MOD_PERMS,
+            locale=SPANISH,
+        )
+    )
+    entry_id = steward.engine.guild_entries(str(GUILD_A))[0].id
+    assert content(sub) == (
+        f"Se agregó `{entry_id}` a las preguntas de este servidor. Ya está activa."
+    )
+    footer = sub.data["embeds"][0]["footer"]["text"]
+    assert footer.startswith("Confianza: 100%") and "entrada de este servidor" in footer
+
+
+async def test_spanish_moderator_removes_with_spanish_buttons(standin, steward):
+    await add_entry(standin, steward)
+    entry_id = steward.engine.guild_entries(str(GUILD_A))[0].id
+
+    async def ask_to_remove():
+        return await standin.run_app_command(
+            steward,
+            standin.slash_command(
+                "faq remove",
+                {"entry": entry_id},
+                guild_id=GUILD_A,
+                permissions=MOD_PERMS,
+                locale=SPANISH,
+            ),
+        )
+
+    # A button's reply follows the locale of the client that pressed it.
+    first = await ask_to_remove()
+    cancelled = await standin.interact(
+        standin.component_interaction("steward:cancel", first.message, permissions=MOD_PERMS)
+    )
+    assert cancelled.data["content"] == "Cancelled; nothing changed."
+    removal = await ask_to_remove()
+    assert content(removal) == f"¿Quitar `{entry_id}`? El cambio es inmediato."
+    labels = {c["custom_id"]: c["label"] for c in components(removal.data)}
+    assert labels == {"steward:confirm": "Confirmar", "steward:cancel": "Cancelar"}
+    other = int(standin.add_user("another-moderator")["id"])
+    not_theirs = await standin.interact(
+        standin.component_interaction(
+            "steward:confirm",
+            removal.message,
+            user_id=other,
+            permissions=MOD_PERMS,
+            locale=SPANISH,
+        )
+    )
+    assert content(not_theirs).startswith("Estos botones son de otra persona")
+    assert steward.engine.entry(entry_id, str(GUILD_A)) is not None
+    done = await standin.interact(
+        standin.component_interaction(
+            "steward:confirm", removal.message, permissions=MOD_PERMS, locale=SPANISH
+        )
+    )
+    assert done.data["content"] == (
+        f"Se quitó `{entry_id}`. Con `/faq history` y `/faq revert` puedes recuperarla."
+    )
+    assert steward.engine.entry(entry_id, str(GUILD_A)) is None
+    history = await standin.interact(
+        standin.slash_command(
+            "faq history",
+            {"entry": entry_id},
+            guild_id=GUILD_A,
+            permissions=MOD_PERMS,
+            locale=SPANISH,
+        )
+    )
+    embed = history.data["embeds"][0]
+    assert embed["title"] == f"Historial de {entry_id}"
+    assert [ln.split()[1] for ln in embed["description"].splitlines()] == ["agregada", "quitada"]
+
+
+async def test_spanish_import_preview_and_refusal(standin, steward):
+    await add_entry(standin, steward)
+    data = yaml.safe_load(steward.store.export(str(GUILD_A)))
+    data.append(
+        {
+            "id": "strike-fund",
+            "question": "Do we have a strike fund?",
+            "answer": "Yes: ask a steward how to pay in.",
+            "sources": [{"url": "https://example.org/fund"}],
+        }
+    )
+    attachment = standin.add_attachment("faq.yaml", yaml.safe_dump(data).encode(), "text/yaml")
+    preview = await standin.run_app_command(
+        steward,
+        standin.slash_command(
+            "faq import",
+            {"file": attachment},
+            guild_id=GUILD_A,
+            permissions=MOD_PERMS,
+            locale=SPANISH,
+        ),
+    )
+    followup = await preview.next_followup()
+    embed = followup.json["embeds"][0]
+    assert embed["title"] == "Vista previa de la importación: aún no cambió nada"
+    assert {f["name"]: f["value"] for f in embed["fields"]} == {
+        "Agregadas (1)": "`strike-fund`",
+        "Cambiadas (0)": "ninguna",
+        "Quitadas (0)": "ninguna",
+    }
+    assert embed["footer"]["text"] == "1 sin cambios"
+    assert [c["label"] for c in components(followup.json)] == ["Confirmar", "Cancelar"]
+    done = await standin.interact(
+        standin.component_interaction(
+            "steward:confirm", followup.message, permissions=MOD_PERMS, locale=SPANISH
+        )
+    )
+    assert done.data["content"] == (
+        "Importación hecha. Agregadas: 1; cambiadas: 0; quitadas: 0. Ya está activa."
+    )
+    assert steward.engine.entry("strike-fund", str(GUILD_A)) is not None
+    # A refused file: the sentence is Spanish, the checker's problem lines stay as they are.
+    bad = standin.add_attachment("bad.yaml", HOSTILE["badquote.yaml"], "text/yaml")
+    refused = await standin.run_app_command(
+        steward,
+        standin.slash_command(
+            "faq import", {"file": bad}, guild_id=GUILD_A, permissions=MOD_PERMS, locale=SPANISH
+        ),
+    )
+    first, *problems = (await refused.next_followup()).json["content"].splitlines()
+    assert first == "El archivo no se importó:"
+    assert problems and all(p.startswith("upload:") for p in problems), problems
+
+
+async def test_spanish_gaps_view_and_its_buttons(standin, steward):
+    await add_entry(standin, steward)
+    question = "Where do we meet for the union meeting downtown?"
+    for _ in range(2):
+        await ask(standin, steward, question)
+    gaps = await standin.run_app_command(
+        steward,
+        standin.slash_command("faq gaps", guild_id=GUILD_A, permissions=MOD_PERMS, locale=SPANISH),
+    )
+    embed = gaps.data["embeds"][0]
+    assert embed["title"] == "Preguntas que Steward no pudo responder aquí"
+    assert embed["description"].startswith(f"**2×** {question.lower()} *(última vez ")
+    assert embed["footer"]["text"].startswith("No se guardan ids de usuarios.")
+    assert components(gaps.data)[0]["placeholder"] == "Responder una de estas…"
+    pick = await standin.interact(
+        standin.component_interaction(
+            "steward:gaps",
+            gaps.message,
+            component_type=3,
+            values=["0"],
+            permissions=MOD_PERMS,
+            locale=SPANISH,
+        )
+    )
+    labels = {c["custom_id"]: c["label"] for c in components(pick.data)}
+    assert labels["steward:gapnew"] == "Crear una entrada"
+    alias_id = next(i for i in labels if i.startswith("steward:gapalias:"))
+    entry_id = alias_id.removeprefix("steward:gapalias:")
+    assert labels[alias_id] == f"Agregar como frase de {entry_id}"
+    create = await standin.interact(
+        standin.component_interaction(
+            "steward:gapnew", pick.message, permissions=MOD_PERMS, locale=SPANISH
+        )
+    )
+    assert create.type == 9 and create.data["title"] == "Agregar una entrada"
+    assert components(create.data)[0]["value"] == question.lower()
+    done = await standin.interact(
+        standin.component_interaction(alias_id, pick.message, permissions=MOD_PERMS, locale=SPANISH)
+    )
+    assert content(done) == (
+        f"Se agregó “{question.lower()}” como otra forma de preguntar `{entry_id}`. Ya está activa."
+    )
 
 
 async def test_moderator_adds_spanish_text_and_spanish_askers_get_it(standin, steward):
