@@ -13,6 +13,12 @@ from tests.discord_standin import running
 
 MOD_PERMS = discord.Permissions(manage_guild=True, view_channel=True, send_messages=True).value
 MEETING_Q = "When is our store's union meeting?"
+STRIKE_FUND = {
+    "id": "strike-fund",
+    "question": "Do we have a strike fund?",
+    "answer": "Yes: ask a steward how to pay in.",
+    "sources": [{"url": "https://example.org/fund"}],
+}
 MEETING_FORM = {
     "question": MEETING_Q,
     "alternates": "union meeting time\nwhen do we meet as a union",
@@ -223,14 +229,7 @@ async def test_export_import_round_trip_and_preview(standin, steward):
     data = yaml.safe_load(exported)
     assert data[0]["question"] == MEETING_Q
     data[0]["answer"] = "Our store's union meeting moved to Wednesdays."
-    data.append(
-        {
-            "id": "strike-fund",
-            "question": "Do we have a strike fund?",
-            "answer": "Yes: ask a steward how to pay in.",
-            "sources": [{"url": "https://example.org/fund"}],
-        }
-    )
+    data.append(dict(STRIKE_FUND))
     attachment = standin.add_attachment("faq.yaml", yaml.safe_dump(data).encode(), "text/yaml")
     preview = await standin.run_app_command(
         steward,
@@ -509,14 +508,7 @@ async def test_spanish_moderator_removes_with_spanish_buttons(standin, steward):
 async def test_spanish_import_preview_and_refusal(standin, steward):
     await add_entry(standin, steward)
     data = yaml.safe_load(steward.store.export(str(GUILD_A)))
-    data.append(
-        {
-            "id": "strike-fund",
-            "question": "Do we have a strike fund?",
-            "answer": "Yes: ask a steward how to pay in.",
-            "sources": [{"url": "https://example.org/fund"}],
-        }
-    )
+    data.append(dict(STRIKE_FUND))
     attachment = standin.add_attachment("faq.yaml", yaml.safe_dump(data).encode(), "text/yaml")
     preview = await standin.run_app_command(
         steward,
