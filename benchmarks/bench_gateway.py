@@ -9,7 +9,9 @@ through discord.py's own gateway and HTTP code. For each rate, /ask interactions
 at even intervals for a few seconds, each timed from its INTERACTION_CREATE frame to the bot's
 interaction callback arriving back; then a burst of N at once shows the ceiling. Inside the bot
 a ticker records how late the event loop wakes (its longest stall), and /proc gives the bot's
-CPU time per interaction. `--entries 10000` serves a synthetic knowledge directory instead.
+CPU time per interaction. The questions are the engine benchmark's mix (stored phrasings with a
+word dropped or a typo, and off-topic ones); `--entries 10000` serves a synthetic knowledge
+directory instead of the shipped one.
 """
 
 from __future__ import annotations
@@ -30,8 +32,9 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.bench_engine import percentile  # noqa: E402
+from benchmarks.bench_engine import percentile, questions_for  # noqa: E402
 from benchmarks.synthetic import generate  # noqa: E402
+from bot.answers import load_engine  # noqa: E402
 from bot.client import prepare_bot  # noqa: E402
 from bot.config import Settings  # noqa: E402
 from bot.paths import BUNDLED_KNOWLEDGE  # noqa: E402
@@ -39,9 +42,6 @@ from tests.discord_standin import DiscordStandIn, RecordedRequest  # noqa: E402
 
 TOKEN = "bench-token"
 GUILD = 3_000_000_000_000_000_001
-QUESTIONS = ["When was Executive Order 14025 signed?", "who chairs the task force",
-             "How many Starbucks stores voted to unionize?", "What is the minimum wage in Texas?",
-             "¿Quién es Laura Garza?", "what did sanders want biden to do about amazon"]
 TICK_S = 0.002  # the bot's ticker period
 STALL_LOGGED_MS = 5.0  # stalls shorter than this are only counted
 
@@ -154,6 +154,10 @@ async def run_load(
         if entries:
             knowledge = Path(tmp) / "knowledge"
             generate(knowledge, entries, alternates=4, es_alternates=4)
+        # the engine benchmark's mix: stored phrasings with a word dropped or a typo, off-topic
+        engine, _problems = load_engine(knowledge)
+        questions = questions_for(engine, 2000)
+        del engine
         stalls_path = Path(tmp) / "stalls.json"
         async with BenchStandIn(token=TOKEN) as standin:
             standin.add_guild(GUILD, "Bench")
@@ -175,7 +179,7 @@ async def run_load(
 
                 def batch(count: int) -> list[dict[str, Any]]:
                     return [standin.slash_command(
-                        "ask", {"question": QUESTIONS[i % len(QUESTIONS)]}, guild_id=GUILD,
+                        "ask", {"question": questions[i % len(questions)]}, guild_id=GUILD,
                         user_id=int(standin.add_user(f"user{i}")["id"])) for i in range(count)]
 
                 await _phase(standin, batch(200), 200, child.pid)  # warm-up, not reported
