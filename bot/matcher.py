@@ -23,7 +23,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Entry
-from bot.text import QUESTION_WORDS, Lexicon, basic_tokens
+from bot.text import QUESTION_WORDS, Lexicon, basic_tokens, stem
 
 SHARED = "shared"
 PERSONAL_WORDS = frozenset(
@@ -135,7 +135,7 @@ class Matcher:
         self._entry_df: Counter[str] = Counter()
         self._exact: dict[frozenset[str], set[int]] = defaultdict(set)
         self._next_id = 0
-        self._vocab_cache: dict[str, list[str]] | None = None
+        self._vocab_cache: tuple[dict[str, list[str]], dict[str, str]] | None = None
         # raw words and word pairs of every phrasing, to complete a half-typed word; built on
         # the first autocomplete, then kept up to date
         self._word_stats: tuple[Counter[str], Counter[tuple[str, str]]] | None = None
@@ -260,14 +260,20 @@ class Matcher:
         self._idf_cache[token] = weight
         return weight
 
-    def _vocab(self) -> dict[str, list[str]]:
-        """Indexed words by first letter (a typo rarely hits the first letter), sorted."""
+    def _vocab(self) -> tuple[dict[str, list[str]], dict[str, str]]:
+        """Known spellings by first letter (a typo rarely hits the first letter), sorted, and
+        the indexed token each stands for: indexed words, and the synonym file's single-word
+        variants of indexed tokens ("sindicatto" is then a typo of "sindicato", so "union")."""
         if self._vocab_cache is None:
+            spellings = {t: t for t in self._postings if len(t) >= 4 and t.isalpha()}
+            for variant, canonical in self.lexicon.words.items():
+                word = stem(variant)
+                if canonical in self._postings and len(word) >= 4 and word.isalpha():
+                    spellings.setdefault(word, canonical)
             buckets: dict[str, list[str]] = defaultdict(list)
-            for t in self._postings:
-                if len(t) >= 4 and t.isalpha():
-                    buckets[t[0]].append(t)
-            self._vocab_cache = {k: sorted(v) for k, v in buckets.items()}
+            for word in spellings:
+                buckets[word[0]].append(word)
+            self._vocab_cache = ({k: sorted(v) for k, v in buckets.items()}, spellings)
         return self._vocab_cache
 
     def _correct_uncached(self, token: str) -> str | None:
@@ -277,16 +283,17 @@ class Matcher:
         for cut in range(len(token) - 1, 4, -1):
             if token[:cut] in self._postings:
                 return token[:cut]
-        vocab = self._vocab().get(token[0], [])
+        buckets, spellings = self._vocab()
+        vocab = buckets.get(token[0], [])
         found = process.extractOne(
             token, vocab, scorer=fuzz.ratio, score_cutoff=self.thresholds.typo_cutoff
         )
         if found:
-            return str(found[0])
+            return spellings[found[0]]
         start = bisect.bisect_left(vocab, token)  # an unfinished word: "organi" -> "organiz..."
         longer = itertools.takewhile(lambda t: t.startswith(token), vocab[start:])
         close = [t for t in longer if len(t) - len(token) <= 3]
-        return min(close, key=len) if close else None
+        return spellings[min(close, key=len)] if close else None
 
     def _resolve(self, tokens: list[str]) -> dict[str, tuple[str, float]]:
         """Map each query token to (indexed token, credit); unknown tokens keep credit 0."""

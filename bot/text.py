@@ -176,33 +176,44 @@ class Lexicon:
         return cached
 
 
-# Cheap language cues: frequent function words and letters that are rare in English.
+# Cheap language cues: frequent function words and letters that are rare in English. Words both
+# languages use ("a", "no", "me", "union") are in neither list.
 def _words(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
 _ES_WORDS = _words(
-    "el la los las del de que quien quienes cuando cuantos cuantas como donde por para con una "
-    "un es son fue esta estan hay se su sus sobre orden ejecutiva sindicato trabajadores trabajo "
-    "grupo cual cuales pasa paso dijo firmo segunda tiendas votaron contra hora porque mi "
-    "afilio puedo y o en al lo le"
+    "el la los las del de que quien quienes cuando cuantos cuantas cuanto cuanta como donde por "
+    "para con una un unos unas es son fue fueron era eran esta estan este estos estas ese esa eso "
+    "hay habia se su sus sobre orden ejecutiva sindicato trabajadores trabajo grupo cual cuales "
+    "pasa paso dijo firmo segunda tiendas votaron contra hora porque mi mis tu y o en al lo le "
+    "les nos afilio puedo puede pueden quiere quieren tiene tienen hace hizo hola buenos buenas "
+    "dias gracias si tambien pero muy mas todo todos ya fecha pertenece patron jefe empresa "
+    "despidieron contratos federales ser estar algo nada cosa dia ano"
 )
 _EN_WORDS = _words(
-    "the of and to in is was who what when where which how did does do a an for on with by "
-    "at from are were about that this it they he she his her their many much signed chair"
+    "the of and to in is was who what when where which how did does do an for on with by at "
+    "from are were about that this it they he she his her their many much signed chair will "
+    "can could would should has have had there whose why you your my get got been being"
 )
 
 
 def detect_language(text: str) -> str:
-    """Guess "es" or "en" from function words and Spanish-only characters; English by default."""
+    """Guess "es" or "en" from function words and Spanish-only characters; English by default.
+
+    A tie goes to Spanish when there is any Spanish cue: Spanish questions quote English names
+    ("quien dirige Better for All"), English ones rarely hold a Spanish function word.
+    """
     raw = text.casefold()
     score = 0.0
     if "¿" in raw or "¡" in raw or "ñ" in raw:
         score += 2
     score += 0.5 * sum(1 for ch in raw if ch in "áéíóú")
+    spanish_cues = score > 0
     for tok in basic_tokens(text):
         if tok in _ES_WORDS:
             score += 1
-        if tok in _EN_WORDS:
+            spanish_cues = True
+        elif tok in _EN_WORDS:
             score -= 1
-    return "es" if score > 0 else "en"
+    return "es" if score > 0 or (score == 0 and spanish_cues) else "en"

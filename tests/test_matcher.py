@@ -104,3 +104,11 @@ def test_engine_layers_server_entries(bundled):
     assert not eng.ask("when is our union meeting").answered
     eng.drop("our-meeting", "7")
     assert not eng.ask("when is our union meeting", "7").answered
+
+
+def test_a_typo_of_a_synonym_is_corrected_to_what_it_stands_for(engine):
+    # "sindicatto" is no indexed word; it is a typo of the variant "sindicato" (canonical "union")
+    tokens = engine.matcher.lexicon.content_tokens("sindicatto")
+    assert engine.matcher._resolve(tokens)[tokens[0]] == ("union", Thresholds().typo_credit)
+    answer = engine.ask("cuantos trabajadroes estuvieron en la mesa redonda")
+    assert answer.answered and answer.id == "roundtable-attendee-count"

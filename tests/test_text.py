@@ -52,8 +52,12 @@ def test_lexicon_from_mapping():
         ("que numero tiene la orden ejecutiva", "es"),
         ("cuantas tiendas de starbucks votaron en contra", "es"),
         ("perdio el sindicato de amazon", "es"),
+        ("quien dirige Better for All", "es"),  # an English name in a Spanish question
+        ("a que union pertenece alex speidel", "es"),  # "a" is Spanish too
+        ("fecha eo 14025", "es"),
         ("Who is Laura Garza?", "en"),
         ("eo 14025??", "en"),
+        ("REI workers union: UFCW or RWDSU?", "en"),
         ("how many starbucks stores voted", "en"),
         ("", "en"),
     ],
