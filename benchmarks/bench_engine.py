@@ -11,6 +11,7 @@ and the median latency at the shipped knowledge size.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import random
 import resource
@@ -27,6 +28,7 @@ sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import generate  # noqa: E402
 from bot.answers import Engine, load_engine  # noqa: E402
+from bot.heap import collector_paused, settle  # noqa: E402
 from bot.paths import BUNDLED_KNOWLEDGE  # noqa: E402
 
 
@@ -110,7 +112,10 @@ def main() -> None:
         generate(root, args.entries, alternates=4, es_alternates=args.es_alternates)
         rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
         start = time.perf_counter()
-        engine, problems = load_engine(root)  # what `steward run` does
+        with collector_paused():  # what `steward run` does (bot.client.prepare_bot)
+            engine, problems = load_engine(root)
+            settle()
+        gc.collect()  # anything a collection still has to walk counts too
         indexed = time.perf_counter()
         peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         assert not problems, problems[:3]

@@ -16,7 +16,7 @@ from discord.ext import commands
 
 from bot.answers import Engine, load_engine
 from bot.config import Settings
-from bot.heap import settle
+from bot.heap import collector_paused, settle
 from bot.paths import default_knowledge_dir
 from bot.permissions import report_error
 from bot.ratelimit import RateLimiter
@@ -109,8 +109,9 @@ def build_engine(settings: Settings) -> Engine:
 def prepare_bot(settings: Settings) -> StewardBot:
     """The bot for this process: Discord's addresses set, the knowledge loaded and settled."""
     point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
-    bot = StewardBot(settings, build_engine(settings))
-    settle()  # keep the process's garbage collections from walking the index (bot.heap)
+    with collector_paused():
+        bot = StewardBot(settings, build_engine(settings))
+        settle()  # no garbage collection of this process ever walks the index (bot.heap)
     return bot
 
 

@@ -5,7 +5,7 @@ yet every automatic collection on the way walks them all again: about a third of
 at 10,000 entries. `collector_paused` covers the bulk build (one collection follows it instead
 of dozens during it). Once built, a full collection still walks the whole index (about 0.2 s at
 that size) and would stall the bot's event loop at random moments, so the serving process calls
-`settle`, which hides everything alive from later collections with `gc.freeze`.
+`settle` before the collector resumes, which hides everything alive from collections for good.
 """
 
 from __future__ import annotations
@@ -28,12 +28,13 @@ def collector_paused() -> Iterator[None]:
 
 
 def settle() -> None:
-    """Collect once, then keep every surviving object out of later collections.
+    """Keep every object alive now out of all later collections (`gc.freeze`).
 
-    For the serving process only: an object frozen here that later becomes part of an unreachable
-    reference cycle is never freed, so code that builds many bots (the tests) must not call it.
+    Called inside `collector_paused`, right after the bulk build, no collection ever walks what
+    was built, not even once. For the serving process only: an object frozen here that later
+    becomes part of an unreachable reference cycle is never freed, so code that builds many bots
+    (the tests) must not call it.
     """
-    gc.collect()
     gc.freeze()
 
 

@@ -21,7 +21,7 @@ from typing import Any
 
 from bot.answers import Engine
 from bot.atomic import write_atomic
-from bot.heap import resettle
+from bot.heap import collector_paused, resettle
 from bot.i18n import t
 from bot.knowledge import (
     MAX_ID,
@@ -515,11 +515,12 @@ class GuildStore:
     async def reload_shared(self) -> int:
         """Reload the shared knowledge from disk; an invalid directory is refused."""
         async with self.lock(SHARED):
-            kb, problems = await asyncio.to_thread(load_knowledge, self.engine.kb.root)
-            if problems:
-                raise StoreError("store_knowledge_invalid", problems)
-            self.engine.replace_shared(kb)
-            resettle()
+            with collector_paused():  # one bulk build, settled before the collector resumes
+                kb, problems = await asyncio.to_thread(load_knowledge, self.engine.kb.root)
+                if problems:
+                    raise StoreError("store_knowledge_invalid", problems)
+                self.engine.replace_shared(kb)
+                resettle()
             return len(kb.entries)
 
 
