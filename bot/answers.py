@@ -10,7 +10,7 @@ from typing import Any
 from bot.heap import collector_paused
 from bot.knowledge import Entry, KnowledgeBase, Problem, load_knowledge
 from bot.matcher import SHARED, Candidate, Decision, Matcher, Thresholds
-from bot.text import detect_language
+from bot.text import basic_tokens, detect_language, language_cues
 
 MAX_QUESTION_CHARS = 500
 
@@ -100,6 +100,7 @@ class Engine:
         with collector_paused():
             self.matcher.add_all(kb.entries.values())
         self._guild_entries: dict[str, dict[str, Entry]] = {}
+        self._word_languages: dict[str, str] | None = None  # word -> the one language using it
 
     # -- entries --------------------------------------------------------------------------
 
@@ -150,6 +151,7 @@ class Engine:
         for old in list(self.kb.entries):
             self.matcher.remove(old, SHARED)
         self.kb = kb
+        self._word_languages = None
         self.matcher.lexicon = kb.lexicon
         with collector_paused():
             self.matcher.add_all(kb.entries.values())
@@ -159,10 +161,13 @@ class Engine:
     def ask(self, question: str, guild: str | None = None, lang: str = "auto") -> Answer:
         """Answer `question` as seen from `guild` (None: a DM or the CLI) in `lang`."""
         text = validate_question(question)
-        lang = detect_language(text) if lang == "auto" else lang
         owners = (SHARED, guild) if guild else (SHARED,)
         result = self.matcher.match(text, owners)
         best = result.best
+        if lang == "auto":
+            lang = detect_language(text)
+            if language_cues(text) == (0.0, 0.0):  # keywords only ("resultado votacion jfk8")
+                lang = self._keyword_language(text)
         if result.decision is Decision.ANSWER and best is not None:
             entry = self._entry_for(best)
             if entry is not None:
@@ -173,6 +178,19 @@ class Engine:
         return Answer(
             text, False, None, None, "", best.score if best else 0.0, (), None, suggestions, lang
         )
+
+    def _keyword_language(self, text: str) -> str:
+        """Spanish when more of the words occur only in Spanish phrasings than only in English
+        ones (of the shared knowledge); English otherwise."""
+        if self._word_languages is None:
+            seen: dict[str, set[str]] = {}
+            for entry in self.kb.entries.values():
+                for phrasing_lang, _text, key in entry.keyed_phrasings:
+                    for word in key.split():
+                        seen.setdefault(word, set()).add(phrasing_lang)
+            self._word_languages = {w: langs.pop() for w, langs in seen.items() if len(langs) == 1}
+        votes = [self._word_languages.get(word) for word in basic_tokens(text)]
+        return "es" if votes.count("es") > votes.count("en") else "en"
 
     def render(
         self,

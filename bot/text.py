@@ -194,26 +194,29 @@ _ES_WORDS = _words(
 _EN_WORDS = _words(
     "the of and to in is was who what when where which how did does do an for on with by at "
     "from are were about that this it they he she his her their many much signed chair will "
-    "can could would should has have had there whose why you your my get got been being"
+    "can could would should has have had there whose why you your my get got been being or vs"
 )
 
 
-def detect_language(text: str) -> str:
-    """Guess "es" or "en" from function words and Spanish-only characters; English by default.
-
-    A tie goes to Spanish when there is any Spanish cue: Spanish questions quote English names
-    ("quien dirige Better for All"), English ones rarely hold a Spanish function word.
-    """
+def language_cues(text: str) -> tuple[float, float]:
+    """The weight of Spanish cues and of English cues in a text (function words, ¿ ¡ ñ, accents)."""
     raw = text.casefold()
-    score = 0.0
-    if "¿" in raw or "¡" in raw or "ñ" in raw:
-        score += 2
-    score += 0.5 * sum(1 for ch in raw if ch in "áéíóú")
-    spanish_cues = score > 0
+    spanish = 2.0 if ("¿" in raw or "¡" in raw or "ñ" in raw) else 0.0
+    spanish += 0.5 * sum(1 for ch in raw if ch in "áéíóú")
+    english = 0.0
     for tok in basic_tokens(text):
         if tok in _ES_WORDS:
-            score += 1
-            spanish_cues = True
+            spanish += 1
         elif tok in _EN_WORDS:
-            score -= 1
-    return "es" if score > 0 or (score == 0 and spanish_cues) else "en"
+            english += 1
+    return spanish, english
+
+
+def detect_language(text: str) -> str:
+    """Guess "es" or "en" from `language_cues`; English when there is no cue at all.
+
+    A tie goes to Spanish: Spanish questions quote English names ("quien dirige Better for
+    All"), English ones rarely hold a Spanish function word.
+    """
+    spanish, english = language_cues(text)
+    return "es" if spanish >= english and spanish > 0 else "en"

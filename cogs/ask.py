@@ -11,7 +11,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.answers import Answer, QuestionError
-from bot.embeds import answer_embed, answer_view, choose_language, clip
+from bot.embeds import SPANISH_LOCALES, answer_embed, answer_view, choose_language, clip
 from bot.i18n import t
 from bot.text import detect_language
 
@@ -35,10 +35,13 @@ class Ask(commands.Cog):
 
     # -- the core call, shared by every way of asking -------------------------------------
 
-    async def answer_for(self, question: str, guild_id: int | None, lang: str) -> Answer:
-        """Ask the engine and count a declined or unsure question as a gap of that server."""
+    async def answer_for(
+        self, question: str, guild_id: int | None, locale: discord.Locale | None
+    ) -> Answer:
+        """Ask the engine (in Spanish for a Spanish client, else in the question's language)
+        and count a declined or unsure question as a gap of that server."""
         guild = str(guild_id) if guild_id else None
-        answer = self.bot.engine.ask(question, guild, lang)
+        answer = self.bot.engine.ask(question, guild, "es" if locale in SPANISH_LOCALES else "auto")
         if guild and not answer.answered:
             await self.bot.records.count_gap(guild, question)
         return answer
@@ -80,7 +83,7 @@ class Ask(commands.Cog):
             private if private is not None else await self._private_default(interaction.guild_id)
         )
         try:
-            answer = await self.answer_for(question, interaction.guild_id, lang)
+            answer = await self.answer_for(question, interaction.guild_id, interaction.locale)
         except QuestionError as exc:
             await interaction.response.send_message(t(exc.key, lang, **exc.values), ephemeral=True)
             return
@@ -108,7 +111,9 @@ class Ask(commands.Cog):
             await interaction.response.send_message(limit, ephemeral=True)
             return
         try:
-            answer = await self.answer_for(message.content, interaction.guild_id, lang)
+            answer = await self.answer_for(
+                message.content, interaction.guild_id, interaction.locale
+            )
         except QuestionError as exc:
             await interaction.response.send_message(t(exc.key, lang, **exc.values), ephemeral=True)
             return
@@ -144,7 +149,7 @@ class Ask(commands.Cog):
             return
         try:
             answer = await self.answer_for(
-                question, message.guild.id if message.guild else None, lang
+                question, message.guild.id if message.guild else None, None
             )
         except QuestionError as exc:
             await self._reply(message, content=t(exc.key, lang, **exc.values))

@@ -75,3 +75,12 @@ def test_spanish_question_gets_spanish_answer_with_english_quote(engine):
     )
     english = engine.ask("When was Executive Order 14025 signed?", lang="en")
     assert english.lang == "en" and "April 26, 2021" in english.answer
+
+
+def test_keyword_questions_are_answered_in_the_language_their_words_belong_to(engine):
+    # no function word either way: the words found only in Spanish (or English) phrasings decide
+    spanish = engine.ask("resultado votacion jfk8")
+    assert spanish.answered and spanish.lang == "es"
+    english = engine.ask("jfk8 vote result")
+    assert english.answered and english.lang == "en"
+    assert engine.ask("eo 14025").lang == "en"  # names and numbers only: English by default

@@ -199,6 +199,18 @@ async def test_spanish_client_gets_spanish(standin, steward):
     assert any("inglés" in f["value"] for f in embed["fields"])
 
 
+async def test_an_english_client_asking_in_spanish_keywords_gets_spanish(standin, steward):
+    ex = await standin.run_app_command(
+        steward,
+        standin.slash_command(
+            "ask", {"question": "resultado votacion jfk8"}, guild_id=GUILD_A, locale="en-US"
+        ),
+    )
+    embed = embed_of(ex.data)
+    assert "2654" in embed["description"].replace(",", "").replace(".", "")
+    assert any(f["name"].startswith("Fuentes") for f in embed["fields"])
+
+
 async def test_reconnects_and_resumes_then_answers_again(standin, steward):
     await standin.drop_gateway()
     dm = standin.dm_message(Q_DATE)
