@@ -323,6 +323,29 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
 
     # -- moderators: add and edit ---------------------------------------------------------
 
+    async def _save_and_show(
+        self,
+        inter: Inter,
+        save: Awaitable[Entry],
+        message_key: str,
+        lang: str,
+        guild: str | None,
+        *,
+        shown_in: str | None = None,
+    ) -> None:
+        """Run a form's save; reply with the refusal, or the confirmation and the saved entry
+        (rendered in `shown_in`, default the moderator's language)."""
+        try:
+            saved = await save
+        except StoreError as exc:
+            await reply(inter, refusal(exc, lang))
+            return
+        await reply(
+            inter,
+            t(message_key, lang, entry_id=saved.id),
+            embed=answer_embed(self.bot.engine.render(saved, shown_in or lang, guild=guild)),
+        )
+
     def add_modal(
         self, interaction: Inter, values: dict[str, str] | None = None, shared: bool = False
     ) -> FormModal:
@@ -332,15 +355,12 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             scope = await scope_for_new(inter, shared)
             lang = locale_language(inter)
             data = form_to_data("", **fields)
-            try:
-                entry = await self.bot.store.add(scope.key, data, inter.user.id)
-            except StoreError as exc:
-                await reply(inter, refusal(exc, lang))
-                return
-            await reply(
+            await self._save_and_show(
                 inter,
-                t("added_shared" if scope.key == "shared" else "added", lang, entry_id=entry.id),
-                embed=answer_embed(self.bot.engine.render(entry, lang, guild=scope.guild)),
+                self.bot.store.add(scope.key, data, inter.user.id),
+                "added_shared" if scope.key == "shared" else "added",
+                lang,
+                scope.guild,
             )
 
         lang = locale_language(interaction)
@@ -374,15 +394,12 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             again, _latest = await scope_for_entry(inter, entry)
             lang = locale_language(inter)
             data = form_to_data(entry, **fields)
-            try:
-                saved = await self.bot.store.edit(again.key, entry, data, inter.user.id, version)
-            except StoreError as exc:
-                await reply(inter, refusal(exc, lang))
-                return
-            await reply(
+            await self._save_and_show(
                 inter,
-                t("saved", lang, entry_id=saved.id),
-                embed=answer_embed(self.bot.engine.render(saved, lang, guild=again.guild)),
+                self.bot.store.edit(again.key, entry, data, inter.user.id, version),
+                "saved",
+                lang,
+                again.guild,
             )
 
         lang = locale_language(interaction)
@@ -421,17 +438,15 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
         async def submit(inter: Inter, fields: dict[str, str]) -> None:
             again, _latest = await scope_for_entry(inter, entry)
             lang = locale_language(inter)
-            try:
-                saved = await self.bot.store.set_translation(
-                    again.key, entry, "es", fields, inter.user.id, version
-                )
-            except StoreError as exc:
-                await reply(inter, refusal(exc, lang))
-                return
-            await reply(
+            await self._save_and_show(
                 inter,
-                t("saved_spanish", lang, entry_id=saved.id),
-                embed=answer_embed(self.bot.engine.render(saved, "es", guild=again.guild)),
+                self.bot.store.set_translation(
+                    again.key, entry, "es", fields, inter.user.id, version
+                ),
+                "saved_spanish",
+                lang,
+                again.guild,
+                shown_in="es",
             )
 
         lang = locale_language(interaction)
