@@ -189,20 +189,17 @@ class Records:
 
     async def history(self, scope: str, entry_id: str) -> list[Change]:
         """Every change to one entry, oldest first."""
-        async with self.db.execute(
-            "SELECT scope, entry_id, version, action, actor_id, at, before, after FROM history "
-            "WHERE scope = ? AND entry_id = ? ORDER BY version",
-            (scope, entry_id),
-        ) as cur:
-            rows = await cur.fetchall()
-        return [_change(r) for r in rows]
+        return await self._changes("scope = ? AND entry_id = ? ORDER BY version", (scope, entry_id))
 
     async def recent_changes(self, scope: str, limit: int = 20) -> list[Change]:
         """The latest changes in a scope, newest first (the audit view)."""
+        return await self._changes("scope = ? ORDER BY id DESC LIMIT ?", (scope, limit))
+
+    async def _changes(self, where: str, params: tuple[object, ...]) -> list[Change]:
         async with self.db.execute(
             "SELECT scope, entry_id, version, action, actor_id, at, before, after FROM history "
-            "WHERE scope = ? ORDER BY id DESC LIMIT ?",
-            (scope, limit),
+            f"WHERE {where}",  # `where` is one of the literals above; values are parameters
+            params,
         ) as cur:
             rows = await cur.fetchall()
         return [_change(r) for r in rows]
