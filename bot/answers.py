@@ -10,7 +10,7 @@ from typing import Any
 from bot.heap import collector_paused
 from bot.knowledge import Entry, KnowledgeBase, Problem, load_knowledge
 from bot.matcher import SHARED, Candidate, Decision, Matcher, Thresholds
-from bot.text import basic_tokens, detect_language, language_cues
+from bot.text import basic_tokens, cue_language, detect_language, language_cues
 
 MAX_QUESTION_CHARS = 500
 
@@ -165,9 +165,9 @@ class Engine:
         result = self.matcher.match(text, owners)
         best = result.best
         if lang == "auto":
-            lang = detect_language(text)
-            if language_cues(text) == (0.0, 0.0):  # keywords only ("resultado votacion jfk8")
-                lang = self._keyword_language(text)
+            cues = language_cues(text)
+            # keywords only ("resultado votacion jfk8"): the words' own language decides
+            lang = cue_language(cues) if any(cues) else self._keyword_language(text)
         if result.decision is Decision.ANSWER and best is not None:
             entry = self._entry_for(best)
             if entry is not None:

@@ -218,5 +218,10 @@ def detect_language(text: str) -> str:
     A tie goes to Spanish: Spanish questions quote English names ("quien dirige Better for
     All"), English ones rarely hold a Spanish function word.
     """
-    spanish, english = language_cues(text)
+    return cue_language(language_cues(text))
+
+
+def cue_language(cues: tuple[float, float]) -> str:
+    """The language `language_cues` point to (see `detect_language`)."""
+    spanish, english = cues
     return "es" if spanish >= english and spanish > 0 else "en"
