@@ -37,6 +37,10 @@ _DROPPED = re.compile(r"[,.](?<=\d[,.])(?=\d{3}\b)|'(?:(?<=\w')s\b)?")
 _WORD = re.compile(r"[^\W_]+")
 # The Unicode blocks of combining diacritical marks (what NFKD splits off accented letters).
 _COMBINING = re.compile("[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]")
+# Accented "qué" asks ("¿Qué dijo?" = "what"); plain "que" is mostly "that". The accent is the
+# only thing telling them apart, so this one word keeps it (composed or decomposed).
+INTERROGATIVE_QUE = "qu\u00e9"
+_QUE = re.compile("(?<![^\\W_])qu(?:\u00e9|e\u0301)(?![^\\W_])", re.IGNORECASE)
 
 # Question words carry meaning ("who" vs "when") but little weight; a question asking "who" is
 # not answered by a phrasing asking "when" (see the matcher's question-type check).
@@ -58,7 +62,8 @@ def strip_accents(text: str) -> str:
 def basic_tokens(text: str) -> list[str]:
     """Lower-case, accent-free, punctuation-free word tokens; no stop words removed."""
     if not text.isascii():
-        text = strip_accents(text.translate(_TYPOGRAPHIC))
+        text = text.translate(_TYPOGRAPHIC)
+        text = INTERROGATIVE_QUE.join(strip_accents(part) for part in _QUE.split(text))
     return _WORD.findall(_DROPPED.sub("", text.casefold()))
 
 
@@ -119,8 +124,12 @@ class Lexicon:
                     words[toks[0]] = canon
                 elif toks:
                     phrases[toks] = canon
+                    # "¿qué día?" is "que dia" with the accent a writer may or may not type
+                    asked = tuple(INTERROGATIVE_QUE if t == "que" else t for t in toks)
+                    phrases.setdefault(asked, canon)
         ordered = tuple(sorted(phrases.items(), key=lambda kv: -len(kv[0])))
         max_phrase = max((len(p) for p in phrases), default=1)
+        words.setdefault(INTERROGATIVE_QUE, "what")
         stops = frozenset(t for w in stop_words for t in basic_tokens(w))
         common = frozenset(stem(w) for w in common_words)
         return cls(frozenset(stops), ordered, words, max_phrase, common)
@@ -183,7 +192,7 @@ def _words(text: str) -> frozenset[str]:
 
 
 _ES_WORDS = _words(
-    "el la los las del de que quien quienes cuando cuantos cuantas cuanto cuanta como donde por "
+    "el la los las del de que qué quien quienes cuando cuantos cuantas cuanto cuanta como donde por "
     "para con una un unos unas es son fue fueron era eran esta estan este estos estas ese esa eso "
     "hay habia se su sus sobre orden ejecutiva sindicato trabajadores trabajo grupo cual cuales "
     "pasa paso dijo firmo segunda tiendas votaron contra hora porque mi mis tu y o en al lo le "

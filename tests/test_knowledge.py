@@ -189,7 +189,7 @@ def test_eo_11246_entries_say_it_was_revoked(bundled):
 def test_yaml_scalars_keep_their_types_and_lines():
     data = load_yaml(
         "a: Who signed it?\nb: 'true'\nc: true\nd: 14025\ne: 2021-04-26\nf: no\ng: ~\n"
-        "h: 1.5\ni: Nothing\nj: \"12\"\n"
+        'h: 1.5\ni: Nothing\nj: "12"\n'
     )
     assert data == {
         "a": "Who signed it?",

@@ -25,6 +25,15 @@ def test_basic_tokens_fold_case_accents_and_numbers():
     assert basic_tokens("2,654 to 2,131; O’Brien's") == ["2654", "to", "2131", "obrien"]
 
 
+def test_accented_que_asks_what_and_keeps_the_phrases_it_starts(bundled):
+    assert basic_tokens("¿QUÉ pasó?") == basic_tokens("¿Que\u0301 pasó?") == ["qué", "paso"]
+    assert basic_tokens("dijo que no") == ["dijo", "que", "no"]
+    lex = bundled.lexicon
+    assert lex.content_tokens("¿Qué dijo Smalls?")[0] == "what"
+    assert "what" not in lex.content_tokens("dijo que Smalls")
+    assert lex.content_tokens("¿Qué día firmó?") == lex.content_tokens("que dia firmo")
+
+
 def test_stem_is_shared_by_inflections():
     assert stem("organizing") == stem("organized") == stem("organize")
     assert stem("sindicatos") == stem("sindicato")
