@@ -280,10 +280,13 @@ class Matcher:
         """An indexed word this one is a typo or an inflection of ("threats" ~ "threaten")."""
         if len(token) < 5 or not token.isalpha():
             return None
-        for cut in range(len(token) - 1, 4, -1):
-            if token[:cut] in self._postings:
-                return token[:cut]
         buckets, spellings = self._vocab()
+        for cut in range(len(token), 4, -1):  # a known spelling, or an inflection of one
+            known = spellings.get(token[:cut])
+            if known:
+                return known
+        if token in self.lexicon.common:  # a real word ("conoce") is not a typo of another
+            return None
         vocab = buckets.get(token[0], [])
         found = process.extractOne(
             token, vocab, scorer=fuzz.ratio, score_cutoff=self.thresholds.typo_cutoff

@@ -112,3 +112,19 @@ def test_a_typo_of_a_synonym_is_corrected_to_what_it_stands_for(engine):
     assert engine.matcher._resolve(tokens)[tokens[0]] == ("union", Thresholds().typo_credit)
     answer = engine.ask("cuantos trabajadroes estuvieron en la mesa redonda")
     assert answer.answered and answer.id == "roundtable-attendee-count"
+
+
+def test_ordinary_words_are_inflections_not_typos(engine):
+    matcher = engine.matcher
+    resolve = matcher._resolve
+
+    def target(word: str) -> str:
+        token = matcher.lexicon.content_tokens(word)[0]
+        return resolve([token])[token][0]
+
+    # an inflection of a synonym variant ("dirige" stands for "chair") is that word
+    assert target("dirigen") == "chair"
+    # an English word misspelt like a Spanish one still finds the English word
+    assert target("recomendations") == "recommend"
+    # "conoce" (knows) is a real word, not a typo of the indexed "convoca"
+    assert target("conoce") == matcher.lexicon.content_tokens("conoce")[0]
