@@ -23,7 +23,7 @@ from functools import lru_cache
 from rapidfuzz import fuzz, process
 
 from bot.knowledge import Entry
-from bot.text import QUESTION_WORDS, Lexicon, basic_tokens, stem
+from bot.text import QUESTION_WORDS, Lexicon, basic_tokens, question_parts, stem
 
 SHARED = "shared"
 PERSONAL_WORDS = frozenset(
@@ -310,11 +310,50 @@ class Matcher:
         return resolved
 
     def match(self, question: str, owners: Iterable[str] = (SHARED,)) -> MatchResult:
-        """Rank entries visible to `owners` for `question` and decide what to do."""
+        """Rank entries visible to `owners` for `question` and decide what to do.
+
+        A message that is not answered as a whole is tried clause by clause: the question it
+        asks ("¿Cuántas tiendas votaron?") with the names the rest of it gives ("Trabajo en un
+        Starbucks en Texas."), or each of two joined questions ("¿Qué es la ALU y qué logró?").
+        """
         allowed = set(owners)
         ranked = self.rank(question, allowed, prune=True)
-        return MatchResult(
-            self._decide(ranked), tuple(ranked[: max(self.thresholds.max_suggestions, 1)])
+        decision = self._decide(ranked)
+        if decision is not Decision.ANSWER:
+            for part in self._question_parts(question):
+                part_ranked = self._rank_tokens(part, question, allowed, 10, prune=True)
+                if self._decide(part_ranked) is Decision.ANSWER and (
+                    decision is not Decision.ANSWER or part_ranked[0].score > ranked[0].score
+                ):
+                    decision, ranked = Decision.ANSWER, part_ranked
+        return MatchResult(decision, tuple(ranked[: max(self.thresholds.max_suggestions, 1)]))
+
+    def _question_parts(self, question: str) -> list[list[str]]:
+        """The content tokens of each clause that asks something: alone, and with the names
+        (indexed words that are not ordinary ones) the rest of the message gives."""
+        clauses = [
+            (self.lexicon.content_tokens(part), asks) for part, asks in question_parts(question)
+        ]
+        names = [[t for t in tokens if self._is_name(t)] for tokens, _ in clauses]
+        out: list[list[str]] = []
+        for i, (tokens, asks) in enumerate(clauses):
+            if not asks:
+                continue
+            # alone only when it names its own subject: "¿Cuántas tiendas votaron?" after
+            # "Trabajo en Walmart." is not about the stores the FAQ knows
+            if names[i]:
+                out.append(tokens)
+            extra = [t for j, ns in enumerate(names) if j != i for t in ns if t not in tokens]
+            if extra:
+                out.append(tokens + list(dict.fromkeys(extra)))
+        return out
+
+    def _is_name(self, token: str) -> bool:
+        """An indexed word that is no ordinary word: "starbuck", "jfk8", "14025"."""
+        return (
+            token in self._postings
+            and token not in self.lexicon.common
+            and token not in QUESTION_WORDS
         )
 
     def rank(
@@ -325,7 +364,13 @@ class Matcher:
         With `prune`, a question that could not reach the "did you mean" threshold even if a
         phrasing matched every known word of it returns nothing at once (decline).
         """
-        tokens = self.lexicon.content_tokens(question)
+        return self._rank_tokens(
+            self.lexicon.content_tokens(question), question, allowed, limit, prune=prune
+        )
+
+    def _rank_tokens(
+        self, tokens: list[str], question: str, allowed: set[str], limit: int, *, prune: bool
+    ) -> list[Candidate]:
         if not tokens:
             return []
         resolved = self._resolve(tokens)

@@ -47,6 +47,37 @@ _QUE = re.compile("(?<![^\\W_])qu(?:\u00e9|e\u0301)(?![^\\W_])", re.IGNORECASE)
 QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "howmany"})
 
 
+# Where a message splits into the questions it asks and the context around them: sentence ends,
+# an opening ¿ or ¡, commas, and "and"/"y" before a question word ("¿Qué es la ALU y qué logró?").
+_ASKING = (
+    r"qu[eé]|qui[eé]n(?:es)?|cu[aá]ndo|cu[aá]nt[oa]s?|c[oó]mo|d[oó]nde|por\s+qu[eé]|cu[aá]l(?:es)?"
+    r"|what|who|whom|whose|when|where|why|how|which"
+)
+_PART_BREAK = re.compile(
+    rf"(?<=[.!?;:])\s+|[¿¡]|,(?!\d)\s*|\s+(?:y|e|o|pero|and|or|but)\s+(?=(?:{_ASKING})\b)",
+    re.IGNORECASE,
+)
+_ASKS = re.compile(rf"\b(?:{_ASKING})\b", re.IGNORECASE)
+
+
+def question_parts(text: str) -> list[tuple[str, bool]]:
+    """A message's clauses (sentences, comma-separated clauses, questions joined by "and"),
+    each with whether it asks something (a question mark or a question word); an empty list
+    when the message is a single clause."""
+    parts: list[tuple[str, bool]] = []
+    start, opened = 0, False
+    for brk in [*_PART_BREAK.finditer(text), None]:
+        end = brk.start() if brk else len(text)
+        raw = text[start:end]
+        clause = raw.strip(" \t\n?.!;:")
+        if clause:
+            asks = opened or "?" in raw or bool(_ASKS.search(clause))
+            parts.append((clause, asks))
+        if brk:
+            start, opened = brk.end(), brk.group() in "¿¡" or bool(_ASKS.match(text, brk.end()))
+    return parts if len(parts) > 1 else []
+
+
 def fold_quote(text: str) -> str:
     """Fold whitespace and typographic quotes only: the comparison used for verbatim quotes."""
     return _WS.sub(" ", text.translate(_TYPOGRAPHIC)).strip()
@@ -131,8 +162,11 @@ class Lexicon:
         max_phrase = max((len(p) for p in phrases), default=1)
         words.setdefault(INTERROGATIVE_QUE, "what")
         stops = frozenset(t for w in stop_words for t in basic_tokens(w))
-        common = frozenset(stem(w) for w in common_words)
-        return cls(frozenset(stops), ordered, words, max_phrase, common)
+        common = {stem(w) for w in common_words}
+        # a canonical token is ordinary when a word it stands for is ("store": "stores",
+        # "tienda"), not when it merely looks like one ("smalls" stands for "chris smalls")
+        common.update(c for v, c in words.items() if v != c and stem(v) in common)
+        return cls(frozenset(stops), ordered, words, max_phrase, frozenset(common))
 
     def content_tokens(self, text: str) -> list[str]:
         """Canonical, stemmed content tokens of a text, in order, duplicates kept."""

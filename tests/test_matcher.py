@@ -128,3 +128,33 @@ def test_ordinary_words_are_inflections_not_typos(engine):
     assert target("recomendations") == "recommend"
     # "conoce" (knows) is a real word, not a typo of the indexed "convoca"
     assert target("conoce") == matcher.lexicon.content_tokens("conoce")[0]
+
+
+@pytest.mark.parametrize(
+    ("question", "entry"),
+    [
+        (
+            "Trabajo en un Starbucks en Texas y estamos pensando en sindicalizarnos. "
+            "¿Cuántas tiendas de Starbucks ya han votado para unirse al sindicato?",
+            "starbucks-union-votes",
+        ),
+        (
+            "I work at a Starbucks in Texas and we are thinking about organizing. "
+            "How many Starbucks stores have voted to unionize?",
+            "starbucks-union-votes",
+        ),
+        ("¿Qué es el Amazon Labor Union y qué logró?", "alu-what"),
+    ],
+)
+def test_the_question_inside_a_longer_message_is_answered(engine, question, entry):
+    assert engine.ask(question).id == entry
+
+
+def test_context_with_an_unknown_subject_does_not_borrow_the_faqs(engine):
+    # the stores in the question are Walmart's, which the FAQ knows nothing about
+    assert not engine.ask(
+        "Trabajo en Walmart en Texas. ¿Cuántas tiendas votaron por el sindicato?"
+    ).answered
+    assert not engine.ask(
+        "I work at a Walmart in Texas. How many stores have voted to unionize?"
+    ).answered

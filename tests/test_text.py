@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import Lexicon, basic_tokens, detect_language, fold_quote, stem
+from bot.text import Lexicon, basic_tokens, detect_language, fold_quote, question_parts, stem
 
 
 def test_fold_quote_only_folds_whitespace_and_typographic_quotes():
@@ -32,6 +32,22 @@ def test_accented_que_asks_what_and_keeps_the_phrases_it_starts(bundled):
     assert lex.content_tokens("¿Qué dijo Smalls?")[0] == "what"
     assert "what" not in lex.content_tokens("dijo que Smalls")
     assert lex.content_tokens("¿Qué día firmó?") == lex.content_tokens("que dia firmo")
+
+
+def test_question_parts_split_context_from_the_questions_asked():
+    assert question_parts("When was EO 14025 signed?") == []
+    assert question_parts("Trabajo en un Starbucks. ¿Cuántas tiendas votaron 2,654 a 2,131?") == [
+        ("Trabajo en un Starbucks", False),
+        ("Cuántas tiendas votaron 2,654 a 2,131", True),
+    ]
+    assert question_parts("¿Qué es la ALU y qué logró?") == [
+        ("Qué es la ALU", True),
+        ("qué logró", True),
+    ]
+    assert question_parts("leí la nota de the hill, lo escribieron bien?") == [
+        ("leí la nota de the hill", False),
+        ("lo escribieron bien", True),
+    ]
 
 
 def test_stem_is_shared_by_inflections():
