@@ -21,6 +21,7 @@ from enum import Enum
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.knowledge import Entry
 from bot.text import QUESTION_WORDS, Lexicon, basic_tokens, question_parts, stem
@@ -60,7 +61,7 @@ class Thresholds:
     question_word_weight: float = 0.35  # "who"/"when" count, but little
     question_type_penalty: float = 0.7  # "who ..." against a phrasing asking "when ..."
     common_unknown_weight: float = 0.3  # an unknown ordinary word, as a share of a name's weight
-    typo_cutoff: float = 86.0  # rapidfuzz ratio to accept a corrected word
+    letters_per_typo: int = 10  # a word may hold one typo (Damerau-Levenshtein), more per this
     typo_credit: float = 0.85  # a corrected or inflected word counts this much of a match
     beta2: float = 1.0  # F-measure weight of the question's coverage over the phrasing's
     name_weight: float = 1.5  # a phrasing's names (not ordinary words) weigh this much more
@@ -289,7 +290,10 @@ class Matcher:
             return None
         vocab = buckets.get(token[0], [])
         found = process.extractOne(
-            token, vocab, scorer=fuzz.ratio, score_cutoff=self.thresholds.typo_cutoff
+            token,
+            vocab,
+            scorer=DamerauLevenshtein.distance,
+            score_cutoff=1 + len(token) // self.thresholds.letters_per_typo,
         )
         if found:
             return spellings[found[0]]

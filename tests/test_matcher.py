@@ -74,6 +74,9 @@ def test_index_updates_in_place(bundled):
 def test_typos_are_forgiven(engine):
     answer = engine.ask("how many recomendations did the task force reprot make")
     assert answer.answered and "70" in answer.answer
+    # one wrong letter in a short word
+    assert engine.matcher._correct("amazom") == "amazon"
+    assert engine.ask("which amazom warehouse voted first for a union").id == "alu-first-union-vote"
 
 
 def test_suggestions_are_distinct_entries(engine):
