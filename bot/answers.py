@@ -165,7 +165,7 @@ class Engine:
         result = self.matcher.match(text, owners)
         best = result.best
         if lang == "auto":
-            cues = language_cues(text)
+            cues = language_cues(text, self.kb.lexicon)
             # keywords only ("resultado votacion jfk8"): the words' own language decides
             lang = cue_language(cues) if any(cues) else self._keyword_language(text)
         if result.decision is Decision.ANSWER and best is not None:

@@ -176,21 +176,14 @@ class Lexicon:
         """`content_tokens` for text already split by `basic_tokens`."""
         out: list[str] = []
         starts = self._phrase_starts()
-        phrases = self._phrase_index()
         i, n = 0, len(toks)
         while i < n:
             tok = toks[i]
-            lengths = starts.get(tok)
-            if lengths:
-                for length in lengths:
-                    canon = phrases.get(tuple(toks[i : i + length])) if i + length <= n else None
-                    if canon is not None:
-                        out.append(canon)
-                        i += length
-                        break
-                else:
-                    lengths = None
-                if lengths:
+            if tok in starts:
+                found = self._phrase_at(toks, i)
+                if found:
+                    out.append(found[0])
+                    i += found[1]
                     continue
             i += 1
             canon = self.words.get(tok)
@@ -199,6 +192,24 @@ class Lexicon:
             elif tok not in self.stop_words:
                 out.append(stem(tok))
         return out
+
+    def _phrase_at(self, toks: list[str], i: int) -> tuple[str, int] | None:
+        """The multi-word phrase starting at `toks[i]`, as (canonical, length), if any."""
+        phrases = self._phrase_index()
+        for length in self._phrase_starts().get(toks[i], ()):
+            canon = phrases.get(tuple(toks[i : i + length])) if i + length <= len(toks) else None
+            if canon is not None:
+                return canon, length
+        return None
+
+    def name_positions(self, toks: list[str]) -> set[int]:
+        """Positions of words inside multi-word names ("Better for All", "The Hill")."""
+        inside: set[int] = set()
+        for i in range(len(toks)):
+            found = self._phrase_at(toks, i) if i not in inside else None
+            if found and found[0] not in self.common:
+                inside.update(range(i, i + found[1]))
+        return inside
 
     def _phrase_index(self) -> dict[tuple[str, ...], str]:
         cached = self.__dict__.get("_phrase_cache")
@@ -241,16 +252,21 @@ _EN_WORDS = _words(
 )
 
 
-def language_cues(text: str) -> tuple[float, float]:
-    """The weight of Spanish cues and of English cues in a text (function words, ¿ ¡ ñ, accents)."""
+def language_cues(text: str, lexicon: Lexicon | None = None) -> tuple[float, float]:
+    """The weight of Spanish cues and of English cues in a text (function words, ¿ ¡ ñ, accents).
+
+    With a lexicon, English words inside a multi-word name ("Better for All") are no cue.
+    """
     raw = text.casefold()
     spanish = 2.0 if ("¿" in raw or "¡" in raw or "ñ" in raw) else 0.0
     spanish += 0.5 * sum(1 for ch in raw if ch in "áéíóú")
     english = 0.0
-    for tok in basic_tokens(text):
+    toks = basic_tokens(text)
+    names = lexicon.name_positions(toks) if lexicon else set()
+    for i, tok in enumerate(toks):
         if tok in _ES_WORDS:
             spanish += 1
-        elif tok in _EN_WORDS:
+        elif tok in _EN_WORDS and i not in names:
             english += 1
     return spanish, english
 

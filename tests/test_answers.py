@@ -84,3 +84,6 @@ def test_keyword_questions_are_answered_in_the_language_their_words_belong_to(en
     english = engine.ask("jfk8 vote result")
     assert english.answered and english.lang == "en"
     assert engine.ask("eo 14025").lang == "en"  # names and numbers only: English by default
+    # an English name in a Spanish keyword question is no English cue
+    assert engine.ask("better for all demandas").lang == "es"
+    assert engine.ask("the hill biden pro laboral decadas").lang == "es"

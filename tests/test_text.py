@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from bot.text import Lexicon, basic_tokens, detect_language, fold_quote, question_parts, stem
+from bot.text import (
+    Lexicon,
+    basic_tokens,
+    detect_language,
+    fold_quote,
+    language_cues,
+    question_parts,
+    stem,
+)
 
 
 def test_fold_quote_only_folds_whitespace_and_typographic_quotes():
@@ -96,3 +104,10 @@ def test_normalising_never_crashes_and_is_idempotent(text):
     once = " ".join(basic_tokens(text))
     assert " ".join(basic_tokens(once)) == once
     assert detect_language(text) in ("en", "es")
+
+
+def test_english_words_of_a_name_are_no_language_cue(bundled):
+    lex = bundled.lexicon
+    assert language_cues("better for all demandas", lex) == (0.0, 0.0)
+    assert language_cues("what does Better for All demand", lex) == (0.0, 2.0)
+    assert language_cues("better for all demandas") == (0.0, 1.0)  # "for", without a lexicon
