@@ -202,7 +202,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `steward` console script."""
     args = _parser().parse_args(argv)
     handlers = {"ask": _ask, "check": _check, "eval": _eval, "run": _run}
-    return handlers[args.command](args)
+    try:
+        return handlers[args.command](args)
+    except BrokenPipeError:  # the reader stopped early (`steward eval ... | head`): not an error
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 if __name__ == "__main__":

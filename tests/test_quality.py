@@ -1,6 +1,6 @@
 """The quality bar on the labelled question sets (tests/data, copied from the shared dev set,
-plus an independent set written from the source texts alone, plus a Spanish probe set written
-the way Spanish-speaking workers type)."""
+plus independent sets written from the source texts alone, plus Spanish probe and tuning sets
+written the way Spanish-speaking workers type)."""
 
 from __future__ import annotations
 
@@ -11,6 +11,13 @@ import pytest
 from bot.evaluation import load_cases, run_eval, summarise
 
 DATA = Path(__file__).parent / "data"
+
+
+def _scores(engine, name: str) -> tuple[dict[str, float], list]:
+    """Per-section scores of a question file, and its failures."""
+    cases = load_cases((DATA / name).read_text(encoding="utf-8"))
+    summary = summarise(run_eval(cases, engine.ask))
+    return {k: v["score"] for k, v in summary["scores"].items()}, summary["failures"]
 
 
 @pytest.fixture(scope="module")
@@ -37,22 +44,18 @@ def test_dev_spanish(dev):
 
 
 def test_independent_set_never_answers_off_topic_or_near_miss_wrongly(engine):
-    cases = load_cases((DATA / "holdout.yaml").read_text(encoding="utf-8"))
-    summary = summarise(run_eval(cases, engine.ask))
-    scores = {k: v["score"] for k, v in summary["scores"].items()}
-    assert scores["near_miss_accuracy"] == 1.0, summary["failures"]
-    assert scores["abstention_accuracy"] >= 0.95, summary["failures"]
-    assert scores["spanish_abstention_accuracy"] >= 0.9, summary["failures"]
-    assert scores["answerable_accuracy"] >= 0.85, summary["failures"]
-    assert scores["spanish_accuracy"] >= 0.85, summary["failures"]
+    scores, failures = _scores(engine, "holdout.yaml")
+    assert scores["near_miss_accuracy"] == 1.0, failures
+    assert scores["abstention_accuracy"] >= 0.95, failures
+    assert scores["spanish_abstention_accuracy"] >= 0.9, failures
+    assert scores["answerable_accuracy"] >= 0.85, failures
+    assert scores["spanish_accuracy"] >= 0.85, failures
 
 
 def test_second_independent_spanish_set(engine):
-    cases = load_cases((DATA / "holdout-es2.yaml").read_text(encoding="utf-8"))
-    summary = summarise(run_eval(cases, engine.ask))
-    scores = {k: v["score"] for k, v in summary["scores"].items()}
-    assert scores["spanish_accuracy"] >= 0.85, summary["failures"]
-    assert scores["spanish_abstention_accuracy"] >= 0.8, summary["failures"]
+    scores, failures = _scores(engine, "holdout-es2.yaml")
+    assert scores["spanish_accuracy"] >= 0.85, failures
+    assert scores["spanish_abstention_accuracy"] >= 0.8, failures
 
 
 def test_spanish_probe_set(engine):
@@ -61,8 +64,20 @@ def test_spanish_probe_set(engine):
     Left to the code: "horario de la biblioteca publica de Baltimore" is answered because an
     unknown ordinary word ("horario") weighs too little.
     """
-    cases = load_cases((DATA / "spanish-probe.yaml").read_text(encoding="utf-8"))
-    summary = summarise(run_eval(cases, engine.ask))
-    scores = {k: v["score"] for k, v in summary["scores"].items()}
-    assert scores["spanish_accuracy"] >= 0.95, summary["failures"]
-    assert scores["spanish_abstention_accuracy"] >= 0.9, summary["failures"]
+    scores, failures = _scores(engine, "spanish-probe.yaml")
+    assert scores["spanish_accuracy"] >= 0.95, failures
+    assert scores["spanish_abstention_accuracy"] >= 0.9, failures
+
+
+def test_spanish_tuning_set(engine):
+    """Long messages with context, keyword queries and informal Spanish (tests/data/spanish-train.yaml)."""
+    scores, failures = _scores(engine, "spanish-train.yaml")
+    assert scores["spanish_accuracy"] >= 0.83, failures
+    assert scores["spanish_abstention_accuracy"] >= 0.82, failures
+
+
+def test_third_independent_spanish_set_stays_at_its_first_measure(engine):
+    """Held out: 39/60 answered and 17/20 declined at its first run; a floor, not a goal."""
+    scores, failures = _scores(engine, "holdout-es3.yaml")
+    assert scores["spanish_accuracy"] >= 0.63, failures
+    assert scores["spanish_abstention_accuracy"] >= 0.8, failures
