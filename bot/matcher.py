@@ -324,32 +324,42 @@ class Matcher:
         ranked = self.rank(question, allowed, prune=True)
         decision = self._decide(ranked)
         if decision is not Decision.ANSWER:
-            for part in self._question_parts(question):
-                part_ranked = self._rank_tokens(part, question, allowed, 10, prune=True)
+            for part, context in self._question_parts(question):
+                part_ranked = self._rank_tokens(
+                    part, question, allowed, 10, prune=True, optional=context
+                )
                 if self._decide(part_ranked) is Decision.ANSWER and (
                     decision is not Decision.ANSWER or part_ranked[0].score > ranked[0].score
                 ):
                     decision, ranked = Decision.ANSWER, part_ranked
         return MatchResult(decision, tuple(ranked[: max(self.thresholds.max_suggestions, 1)]))
 
-    def _question_parts(self, question: str) -> list[list[str]]:
-        """The content tokens of each clause that asks something: alone, and with the names
-        (indexed words that are not ordinary ones) the rest of the message gives."""
+    def _question_parts(self, question: str) -> list[tuple[list[str], list[str]]]:
+        """Each clause that asks something, as its content tokens and the optional ones the
+        rest of the message adds: alone, and with that context (see `_rank_tokens`)."""
         clauses = [
             (self.lexicon.content_tokens(part), asks) for part, asks in question_parts(question)
         ]
-        names = [[t for t in tokens if self._is_name(t)] for tokens, _ in clauses]
-        out: list[list[str]] = []
+        out: list[tuple[list[str], list[str]]] = []
         for i, (tokens, asks) in enumerate(clauses):
             if not asks:
                 continue
             # alone only when it names its own subject: "¿Cuántas tiendas votaron?" after
             # "Trabajo en Walmart." is not about the stores the FAQ knows
-            if names[i]:
-                out.append(tokens)
-            extra = [t for j, ns in enumerate(names) if j != i for t in ns if t not in tokens]
-            if extra:
-                out.append(tokens + list(dict.fromkeys(extra)))
+            if any(self._is_name(t) for t in tokens):
+                out.append((tokens, []))
+            context = [
+                t
+                for j, (others, _) in enumerate(clauses)
+                if j != i
+                for t in others
+                if t not in tokens and t not in QUESTION_WORDS
+            ]
+            # the context's names say what the question is about; its other words may help
+            names = [t for t in context if self._is_name(t)]
+            if names:
+                optional = [t for t in context if t not in names]
+                out.append((list(dict.fromkeys(tokens + names)), list(dict.fromkeys(optional))))
         return out
 
     def _is_name(self, token: str) -> bool:
@@ -373,8 +383,18 @@ class Matcher:
         )
 
     def _rank_tokens(
-        self, tokens: list[str], question: str, allowed: set[str], limit: int, *, prune: bool
+        self,
+        tokens: list[str],
+        question: str,
+        allowed: set[str],
+        limit: int,
+        *,
+        prune: bool,
+        optional: list[str] | None = None,
     ) -> list[Candidate]:
+        """Rank for `tokens`, the words of a question. `optional` words (the ordinary words of
+        the message's context: "Mi organizador me dijo que Biden firmó...") count for a phrasing
+        that has them and need not be explained by one that does not."""
         if not tokens:
             return []
         resolved = self._resolve(tokens)
@@ -382,6 +402,11 @@ class Matcher:
             tok: (target, credit, self._idf(target) if credit else self._unknown_weight(tok))
             for tok, (target, credit) in resolved.items()
         }
+        extra = [
+            (target, credit * self._idf(target))
+            for target, credit in self._resolve([t for t in optional or [] if t not in query]).values()
+            if credit
+        ]
         q_types = frozenset(tokens) & QUESTION_WORDS
         q_personal = bool(PERSONAL_WORDS.intersection(basic_tokens(question)))
         q_numbers = {t for t in tokens if t.isdigit()}
@@ -419,7 +444,11 @@ class Matcher:
             examined += 1
             if examined > self.thresholds.shortlist:
                 break
-            score = self._score(ph, acc[pid], acc_p[pid], total_q, query_joined, pid in exact_ids)
+            bonus = sum(w for t, w in extra if t in ph.tokens)
+            bonus_p = sum(self._phrasing_weight(t) * w / self._idf(t) for t, w in extra if t in ph.tokens)
+            score = self._score(
+                ph, acc[pid] + bonus, acc_p[pid] + bonus_p, total_q + bonus, query_joined, pid in exact_ids
+            )
             # An entry answers the kinds of question its phrasings ask ("who", "when", ...).
             e_types = self._entry_types[ph.key]
             if q_types and e_types and not q_types & e_types:
