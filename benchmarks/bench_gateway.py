@@ -145,9 +145,7 @@ async def _phase(
     }
 
 
-async def run_load(
-    rates: list[float], seconds: float, burst: int, entries: int
-) -> dict[str, Any]:
+async def run_load(rates: list[float], seconds: float, burst: int, entries: int) -> dict[str, Any]:
     """Start the stand-in and the bot process, run every phase, return the figures."""
     with tempfile.TemporaryDirectory() as tmp:
         knowledge = BUNDLED_KNOWLEDGE
@@ -162,25 +160,40 @@ async def run_load(
         async with BenchStandIn(token=TOKEN) as standin:
             standin.add_guild(GUILD, "Bench")
             env = {
-                **os.environ, "DISCORD_TOKEN": TOKEN, "DISCORD_API_BASE": standin.api_base,
-                "DISCORD_GATEWAY_URL": standin.gateway_url, "STEWARD_KNOWLEDGE_DIR": str(knowledge),
-                "STEWARD_DATA_DIR": str(Path(tmp) / "data"), "STEWARD_RATE_LIMIT": str(10**9),
-                "STEWARD_GUILD_READY_TIMEOUT": "0.1", "STEWARD_LOG_LEVEL": "WARNING",
+                **os.environ,
+                "DISCORD_TOKEN": TOKEN,
+                "DISCORD_API_BASE": standin.api_base,
+                "DISCORD_GATEWAY_URL": standin.gateway_url,
+                "STEWARD_KNOWLEDGE_DIR": str(knowledge),
+                "STEWARD_DATA_DIR": str(Path(tmp) / "data"),
+                "STEWARD_RATE_LIMIT": str(10**9),
+                "STEWARD_GUILD_READY_TIMEOUT": "0.1",
+                "STEWARD_LOG_LEVEL": "WARNING",
             }
             child = await asyncio.create_subprocess_exec(
                 sys.executable, __file__, "--serve-bot", str(stalls_path), env=env, cwd=tmp
             )
             try:
                 await standin.wait_until(
-                    lambda: standin.connected and any(
-                        c["name"] == "ask" for c in standin.global_commands
-                    ), timeout=120, what="the bot to connect and sync its commands")
+                    lambda: (
+                        standin.connected
+                        and any(c["name"] == "ask" for c in standin.global_commands)
+                    ),
+                    timeout=120,
+                    what="the bot to connect and sync its commands",
+                )
                 await asyncio.sleep(0.5)  # let the ticker start after on_ready
 
                 def batch(count: int) -> list[dict[str, Any]]:
-                    return [standin.slash_command(
-                        "ask", {"question": questions[i % len(questions)]}, guild_id=GUILD,
-                        user_id=int(standin.add_user(f"user{i}")["id"])) for i in range(count)]
+                    return [
+                        standin.slash_command(
+                            "ask",
+                            {"question": questions[i % len(questions)]},
+                            guild_id=GUILD,
+                            user_id=int(standin.add_user(f"user{i}")["id"]),
+                        )
+                        for i in range(count)
+                    ]
 
                 await _phase(standin, batch(200), 200, child.pid)  # warm-up, not reported
                 # The stand-in keeps every request and frame: keep its own collections (which

@@ -402,11 +402,8 @@ class Matcher:
             tok: (target, credit, self._idf(target) if credit else self._unknown_weight(tok))
             for tok, (target, credit) in resolved.items()
         }
-        extra = [
-            (target, credit * self._idf(target))
-            for target, credit in self._resolve([t for t in optional or [] if t not in query]).values()
-            if credit
-        ]
+        context = self._resolve([t for t in optional or [] if t not in query]).values()
+        extra = [(target, credit) for target, credit in context if credit]
         q_types = frozenset(tokens) & QUESTION_WORDS
         q_personal = bool(PERSONAL_WORDS.intersection(basic_tokens(question)))
         q_numbers = {t for t in tokens if t.isdigit()}
@@ -444,10 +441,16 @@ class Matcher:
             examined += 1
             if examined > self.thresholds.shortlist:
                 break
-            bonus = sum(w for t, w in extra if t in ph.tokens)
-            bonus_p = sum(self._phrasing_weight(t) * w / self._idf(t) for t, w in extra if t in ph.tokens)
+            shared = [(t, c) for t, c in extra if t in ph.tokens]
+            bonus = sum(self._idf(t) * c for t, c in shared)
+            bonus_p = sum(self._phrasing_weight(t) * c for t, c in shared)
             score = self._score(
-                ph, acc[pid] + bonus, acc_p[pid] + bonus_p, total_q + bonus, query_joined, pid in exact_ids
+                ph,
+                acc[pid] + bonus,
+                acc_p[pid] + bonus_p,
+                total_q + bonus,
+                query_joined,
+                pid in exact_ids,
             )
             # An entry answers the kinds of question its phrasings ask ("who", "when", ...).
             e_types = self._entry_types[ph.key]

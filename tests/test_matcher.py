@@ -147,10 +147,36 @@ def test_ordinary_words_are_inflections_not_typos(engine):
             "starbucks-union-votes",
         ),
         ("¿Qué es el Amazon Labor Union y qué logró?", "alu-what"),
+        (
+            "Mi compa me contó que Biden firmó la orden 14025 para apoyar a los sindicatos, "
+            "pero no me acuerdo del día. ¿Cuándo fue?",
+            "eo-14025-signed-date",
+        ),
+        (
+            "A coworker says Biden signed EO 14025 to back unions, but I forgot the date. "
+            "When was that?",
+            "eo-14025-signed-date",
+        ),
     ],
 )
 def test_the_question_inside_a_longer_message_is_answered(engine, question, entry):
     assert engine.ask(question).id == entry
+
+
+def test_context_words_help_a_phrasing_that_has_them_and_cost_nothing_otherwise(engine):
+    matcher = engine.matcher
+
+    def top(optional: list[str]) -> tuple[str, float]:
+        best = matcher._rank_tokens(
+            ["when", "biden", "14025"], "", {"shared"}, 1, prune=False, optional=optional
+        )[0]
+        return best.entry_id, best.score
+
+    entry, alone = top([])
+    assert entry == "eo-14025-signed-date"
+    assert top(["zzyzx"]) == (entry, alone)  # a word no phrasing has costs nothing
+    with_sign = top(["sign"])  # "signed" in the context matches "when did biden sign ..."
+    assert with_sign[0] == entry and with_sign[1] > alone
 
 
 def test_context_with_an_unknown_subject_does_not_borrow_the_faqs(engine):
