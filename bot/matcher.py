@@ -58,6 +58,7 @@ class Thresholds:
     suggest: float = 0.3  # at or above (and below answer): "did you mean"
     tie_margin: float = 0.03  # top two entries closer than this and below `sure`: ask which
     sure: float = 0.85  # above this the top entry is answered even when another is close
+    sure_related: float = 0.6  # ... or above this, when the close one is a related entry
     question_word_weight: float = 0.35  # "who"/"when" count, but little
     question_type_penalty: float = 0.7  # "who ..." against a phrasing asking "when ..."
     common_unknown_weight: float = 0.3  # an unknown ordinary word, as a share of a name's weight
@@ -324,9 +325,9 @@ class Matcher:
         ranked = self.rank(question, allowed, prune=True)
         decision = self._decide(ranked)
         if decision is not Decision.ANSWER:
-            for part, context in self._question_parts(question):
+            for clause, part, context in self._question_parts(question):
                 part_ranked = self._rank_tokens(
-                    part, question, allowed, 10, prune=True, optional=context
+                    part, clause, allowed, 10, prune=True, optional=context
                 )
                 if self._decide(part_ranked) is Decision.ANSWER and (
                     decision is not Decision.ANSWER or part_ranked[0].score > ranked[0].score
@@ -334,23 +335,26 @@ class Matcher:
                     decision, ranked = Decision.ANSWER, part_ranked
         return MatchResult(decision, tuple(ranked[: max(self.thresholds.max_suggestions, 1)]))
 
-    def _question_parts(self, question: str) -> list[tuple[list[str], list[str]]]:
-        """Each clause that asks something, as its content tokens and the optional ones the
-        rest of the message adds: alone, and with that context (see `_rank_tokens`)."""
+    def _question_parts(self, question: str) -> list[tuple[str, list[str], list[str]]]:
+        """Each clause that asks something, as its text, its content tokens and the optional
+        ones the rest of the message adds: alone, and with that context (see `_rank_tokens`).
+        "I work at a Starbucks. How many stores voted?" asks nothing about the asker's own
+        situation: only the clause's own words say whether it does."""
         clauses = [
-            (self.lexicon.content_tokens(part), asks) for part, asks in question_parts(question)
+            (part, self.lexicon.content_tokens(part), asks)
+            for part, asks in question_parts(question)
         ]
-        out: list[tuple[list[str], list[str]]] = []
-        for i, (tokens, asks) in enumerate(clauses):
+        out: list[tuple[str, list[str], list[str]]] = []
+        for i, (clause, tokens, asks) in enumerate(clauses):
             if not asks:
                 continue
             # alone only when it names its own subject: "¿Cuántas tiendas votaron?" after
             # "Trabajo en Walmart." is not about the stores the FAQ knows
             if any(self._is_name(t) for t in tokens):
-                out.append((tokens, []))
+                out.append((clause, tokens, []))
             context = [
                 t
-                for j, (others, _) in enumerate(clauses)
+                for j, (_, others, _) in enumerate(clauses)
                 if j != i
                 for t in others
                 if t not in tokens and t not in QUESTION_WORDS
@@ -359,7 +363,9 @@ class Matcher:
             names = [t for t in context if self._is_name(t)]
             if names:
                 optional = [t for t in context if t not in names]
-                out.append((list(dict.fromkeys(tokens + names)), list(dict.fromkeys(optional))))
+                out.append(
+                    (clause, list(dict.fromkeys(tokens + names)), list(dict.fromkeys(optional)))
+                )
         return out
 
     def _is_name(self, token: str) -> bool:
