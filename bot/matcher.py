@@ -61,6 +61,7 @@ class Thresholds:
     sure_related: float = 0.6  # ... or above this, when the close one is a related entry
     question_word_weight: float = 0.35  # "who"/"when" count, but little
     question_type_penalty: float = 0.7  # "who ..." against a phrasing asking "when ..."
+    common_cap: float = 2.5  # the most an ordinary word of the question weighs
     common_unknown_weight: float = 0.3  # an unknown ordinary word, as a share of a name's weight
     letters_per_typo: int = 10  # a word may hold one typo (Damerau-Levenshtein), more per this
     typo_credit: float = 0.85  # a corrected or inflected word counts this much of a match
@@ -405,7 +406,11 @@ class Matcher:
             return []
         resolved = self._resolve(tokens)
         query = {
-            tok: (target, credit, self._idf(target) if credit else self._unknown_weight(tok))
+            tok: (
+                target,
+                credit,
+                self._query_weight(target) if credit else self._unknown_weight(tok),
+            )
             for tok, (target, credit) in resolved.items()
         }
         context = self._resolve([t for t in optional or [] if t not in query]).values()
@@ -448,7 +453,7 @@ class Matcher:
             if examined > self.thresholds.shortlist:
                 break
             shared = [(t, c) for t, c in extra if t in ph.tokens]
-            bonus = sum(self._idf(t) * c for t, c in shared)
+            bonus = sum(self._query_weight(t) * c for t, c in shared)
             bonus_p = sum(self._phrasing_weight(t) * c for t, c in shared)
             score = self._score(
                 ph,
@@ -570,6 +575,14 @@ class Matcher:
         fuzzy = fuzz.token_sort_ratio(query_joined, ph.joined) / 100.0
         share = self.thresholds.fuzzy_share
         return round((1 - share) * f_score * q_cov**0.5 + share * fuzzy * q_cov, 4)
+
+    def _query_weight(self, token: str) -> float:
+        """A known word's weight in a question: its rarity in the FAQ, but an ordinary word
+        ("consiste", "celebró") that only one entry happens to use is no name: capped."""
+        weight = self._idf(token)
+        if token in self.lexicon.common:
+            weight = min(weight, self.thresholds.common_cap)
+        return weight
 
     def _unknown_weight(self, token: str) -> float:
         weight = math.log(1 + max(len(self._by_entry), 1) / 0.5)

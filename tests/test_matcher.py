@@ -187,3 +187,14 @@ def test_context_with_an_unknown_subject_does_not_borrow_the_faqs(engine):
     assert not engine.ask(
         "I work at a Walmart in Texas. How many stores have voted to unionize?"
     ).answered
+
+
+def test_an_ordinary_word_one_entry_happens_to_use_weighs_less_than_a_rare_name(engine):
+    matcher = engine.matcher
+    consist = matcher.lexicon.content_tokens("consiste")[0]  # a verb, in one phrasing
+    greszler = matcher.lexicon.content_tokens("Greszler")[0]  # a name, in few entries
+    assert matcher._idf(consist) > matcher.thresholds.common_cap
+    assert matcher._query_weight(consist) == matcher.thresholds.common_cap
+    assert matcher._query_weight(greszler) == matcher._idf(greszler) > matcher.thresholds.common_cap
+    # so a question's generic verb does not pull it toward the entry that uses it
+    assert engine.ask("¿En qué consiste la Orden Ejecutiva 14025?").id == "eo-14025-what"

@@ -60,13 +60,13 @@ def test_independent_set_never_answers_off_topic_or_near_miss_wrongly(engine):
         # hearing", answered with who she is), against three more answered right
         ("holdout-es2.yaml", 0.95, 0.73),
         # independent, harder (keyword and long questions); first run 39/60, 17/20
-        ("holdout-es3.yaml", 0.73, 0.8),
+        ("holdout-es3.yaml", 0.78, 0.8),
         # Spanish as warehouse, retail and food-service workers type it. Left to the code:
         # "horario de la biblioteca publica de Baltimore" is answered, because an unknown
         # ordinary word ("horario") weighs too little
         ("spanish-probe.yaml", 0.95, 0.9),
         # the tuning set: long messages with context, keyword queries, informal Spanish
-        ("spanish-train.yaml", 0.88, 0.82),
+        ("spanish-train.yaml", 0.9, 0.82),
     ],
 )
 def test_spanish_sets(engine, name, answered, declined):
