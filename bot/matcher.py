@@ -399,9 +399,10 @@ class Matcher:
         prune: bool,
         optional: list[str] | None = None,
     ) -> list[Candidate]:
-        """Rank for `tokens`, the words of a question. `optional` words (the ordinary words of
-        the message's context: "Mi organizador me dijo que Biden firmó...") count for a phrasing
-        that has them and need not be explained by one that does not."""
+        """Rank for `tokens`, the words of `question` (the text whose own words say whether it
+        is about the asker). `optional` words (the ordinary words of the message's context: "Mi
+        organizador me dijo que Biden firmó...") count for a phrasing that has them and need
+        not be explained by one that does not."""
         if not tokens:
             return []
         resolved = self._resolve(tokens)
