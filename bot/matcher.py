@@ -14,6 +14,7 @@ import bisect
 import heapq
 import itertools
 import math
+import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -27,6 +28,33 @@ from bot.knowledge import Entry
 from bot.text import QUESTION_WORDS, Lexicon, basic_tokens, question_parts, stem
 
 SHARED = "shared"
+# What an answer must hold to answer a question that opens with "when" or "how many": a date
+# or a span of time ("within 180 days"), a number. English and Spanish answer texts.
+_ANSWER_HOLDS = {
+    "when": re.compile(
+        r"\b(?:1[89]|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|"
+        r"september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
+        r"septiembre|octubre|noviembre|diciembre|days?|weeks?|months?|years?|d[ií]as?|semanas?|"
+        r"mes(?:es)?|a[nñ]os?)\b",
+        re.IGNORECASE,
+    ),
+    "howmany": re.compile(
+        r"\d|\b(?:two|three|four|five|six|seven|eight|nine|ten|dozens?|hundreds?|"
+        r"thousands?|millions?|half|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|"
+        r"docenas?|cientos?|mil|miles|millones|mitad)\b",
+        re.IGNORECASE,
+    ),
+}
+
+
+def _answer_holds(entry: Entry) -> frozenset[str]:
+    """The question words of `_ANSWER_HOLDS` whose kind of fact the entry's answer holds."""
+    texts = [entry.answer, *(tr.answer for tr in entry.translations.values())]
+    return frozenset(
+        kind for kind, pattern in _ANSWER_HOLDS.items() if any(map(pattern.search, texts))
+    )
+
+
 PERSONAL_WORDS = frozenset(
     [
         "i",
@@ -61,6 +89,7 @@ class Thresholds:
     sure_related: float = 0.6  # ... or above this, when the close one is a related entry
     question_word_weight: float = 0.35  # "who"/"when" count, but little
     question_type_penalty: float = 0.7  # "who ..." against a phrasing asking "when ..."
+    missing_fact_penalty: float = 0.5  # "when ..." against an answer with no date in it
     common_cap: float = 2.5  # the most an ordinary word of the question weighs
     common_unknown_weight: float = 0.3  # an unknown ordinary word, as a share of a name's weight
     letters_per_typo: int = 10  # a word may hold one typo (Damerau-Levenshtein), more per this
@@ -134,6 +163,7 @@ class Matcher:
         self._phrasings: dict[int, _Phrasing] = {}
         self._by_entry: dict[tuple[str, str], list[int]] = {}
         self._entry_types: dict[tuple[str, str], frozenset[str]] = {}
+        self._entry_holds: dict[tuple[str, str], frozenset[str]] = {}
         self._postings: dict[str, set[int]] = defaultdict(set)
         self._entry_df: Counter[str] = Counter()
         self._exact: dict[frozenset[str], set[int]] = defaultdict(set)
@@ -184,6 +214,7 @@ class Matcher:
             ids.append(pid)
         self._by_entry[key] = ids
         self._entry_types[key] = frozenset(entry_tokens & QUESTION_WORDS)
+        self._entry_holds[key] = _answer_holds(entry)
         self._entry_df.update(entry_tokens)
         self._vocab_changed()
 
@@ -196,6 +227,7 @@ class Matcher:
         """Drop an entry from the index; unknown ids are ignored."""
         ids = self._by_entry.pop((owner, entry_id), None)
         self._entry_types.pop((owner, entry_id), None)
+        self._entry_holds.pop((owner, entry_id), None)
         if not ids:
             return
         entry_tokens: set[str] = set()
@@ -468,6 +500,12 @@ class Matcher:
             e_types = self._entry_types[ph.key]
             if q_types and e_types and not q_types & e_types:
                 score *= self.thresholds.question_type_penalty
+            # A question that opens with "when" or "how many" wants a date or a number: an
+            # answer with none ("why Smalls was fired") does not answer it, whatever it shares
+            # (unless the question is one of its phrasings: "when we build back...", a quote).
+            holds = self._entry_holds[ph.key]
+            if tokens[0] in _ANSWER_HOLDS and tokens[0] not in holds and pid not in exact_ids:
+                score *= self.thresholds.missing_fact_penalty
             # "our meeting", "can I ...": about the asker's own situation, which the documents
             # cannot know, unless the phrasing itself is written that way (a server's entry).
             if q_personal and not ph.personal:

@@ -198,3 +198,17 @@ def test_an_ordinary_word_one_entry_happens_to_use_weighs_less_than_a_rare_name(
     assert matcher._query_weight(greszler) == matcher._idf(greszler) > matcher.thresholds.common_cap
     # so a question's generic verb does not pull it toward the entry that uses it
     assert engine.ask("¿En qué consiste la Orden Ejecutiva 14025?").id == "eo-14025-what"
+
+
+def test_a_when_or_how_many_question_needs_an_answer_with_a_date_or_number(engine):
+    # the entry on why Smalls was fired gives no date: it does not answer "when"
+    for question in ("When was Chris Smalls fired?", "¿En qué fecha despidieron a Chris Smalls?"):
+        assert engine.ask(question).id is None
+    assert engine.ask("¿Por qué despidieron a Chris Smalls?").id == "chris-smalls-fired"
+    # a span of time answers "when": "within 180 days"
+    assert engine.ask("When was the task force report due?").id == "task-force-report-deadline"
+    # "cuando" inside the question is no "when" question ("what did they demand when...")
+    assert (
+        engine.ask("q pedian smalls y sus compas cuando protestaron en el almacen").id
+        == "chris-smalls-protest-demands"
+    )
