@@ -155,9 +155,10 @@ class Lexicon:
                     words[toks[0]] = canon
                 elif toks:
                     phrases[toks] = canon
-                    # "¿qué día?" is "que dia" with the accent a writer may or may not type
-                    asked = tuple(INTERROGATIVE_QUE if t == "que" else t for t in toks)
-                    phrases.setdefault(asked, canon)
+                    # "¿qué día?" is "que dia" with the accent a writer may or may not type,
+                    # or "q dia" / "k dia" typed on a phone
+                    for que in (INTERROGATIVE_QUE, "q", "k"):
+                        phrases.setdefault(tuple(que if t == "que" else t for t in toks), canon)
         ordered = tuple(sorted(phrases.items(), key=lambda kv: -len(kv[0])))
         max_phrase = max((len(p) for p in phrases), default=1)
         words.setdefault(INTERROGATIVE_QUE, "what")

@@ -40,6 +40,9 @@ def test_accented_que_asks_what_and_keeps_the_phrases_it_starts(bundled):
     assert lex.content_tokens("¿Qué dijo Smalls?")[0] == "what"
     assert "what" not in lex.content_tokens("dijo que Smalls")
     assert lex.content_tokens("¿Qué día firmó?") == lex.content_tokens("que dia firmo")
+    # typed on a phone: "q dia", "k dia"
+    assert lex.content_tokens("q dia firmo") == lex.content_tokens("k dia firmo")
+    assert lex.content_tokens("q dia firmo") == lex.content_tokens("que dia firmo")
 
 
 def test_question_parts_split_context_from_the_questions_asked():
