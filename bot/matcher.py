@@ -90,6 +90,7 @@ class Thresholds:
     question_word_weight: float = 0.35  # "who"/"when" count, but little
     question_type_penalty: float = 0.7  # "who ..." against a phrasing asking "when ..."
     missing_fact_penalty: float = 0.5  # "when ..." against an answer with no date in it
+    answer_credit: float = 0.8  # an ordinary word only the entry's answer uses counts this much
     common_cap: float = 2.5  # the most an ordinary word of the question weighs
     common_unknown_weight: float = 0.3  # an unknown ordinary word, as a share of a name's weight
     letters_per_typo: int = 10  # a word may hold one typo (Damerau-Levenshtein), more per this
@@ -164,6 +165,7 @@ class Matcher:
         self._by_entry: dict[tuple[str, str], list[int]] = {}
         self._entry_types: dict[tuple[str, str], frozenset[str]] = {}
         self._entry_holds: dict[tuple[str, str], frozenset[str]] = {}
+        self._answer_words: dict[tuple[str, str], frozenset[str]] = {}
         self._postings: dict[str, set[int]] = defaultdict(set)
         self._entry_df: Counter[str] = Counter()
         self._exact: dict[frozenset[str], set[int]] = defaultdict(set)
@@ -215,6 +217,12 @@ class Matcher:
         self._by_entry[key] = ids
         self._entry_types[key] = frozenset(entry_tokens & QUESTION_WORDS)
         self._entry_holds[key] = _answer_holds(entry)
+        answers = " ".join([entry.answer, *(tr.answer for tr in entry.translations.values())])
+        self._answer_words[key] = frozenset(
+            t
+            for t in self.lexicon.content_tokens(answers)
+            if t in self.lexicon.common and t not in QUESTION_WORDS
+        )
         self._entry_df.update(entry_tokens)
         self._vocab_changed()
 
@@ -228,6 +236,7 @@ class Matcher:
         ids = self._by_entry.pop((owner, entry_id), None)
         self._entry_types.pop((owner, entry_id), None)
         self._entry_holds.pop((owner, entry_id), None)
+        self._answer_words.pop((owner, entry_id), None)
         if not ids:
             return
         entry_tokens: set[str] = set()
@@ -476,6 +485,8 @@ class Matcher:
             if visible < wanted:
                 shortlist = sorted(acc, key=acc.__getitem__, reverse=True)
         best: dict[tuple[str, str], Candidate] = {}
+        # the word the question asks about: after its question word ("cuántos *trabajadores*")
+        focus = tokens[1] if tokens[0] in QUESTION_WORDS and len(tokens) > 1 else tokens[0]
         query_joined = " ".join(sorted(t for t, c, _ in query.values() if c) or tokens)
         examined = 0
         for pid in shortlist:
@@ -487,10 +498,19 @@ class Matcher:
                 break
             shared = [(t, c) for t, c in extra if t in ph.tokens]
             bonus = sum(self._query_weight(t) * c for t, c in shared)
+            # An ordinary word the phrasing lacks but the entry's answer uses counts in part
+            # ("...han contactado al ALU para iniciar sus propias *campañas*?"); not the word the
+            # question asks about ("how many *employees*"): a phrasing must have that one.
+            answer_words = self._answer_words[ph.key]
+            explained = self.thresholds.answer_credit * sum(
+                weight * credit
+                for tok, (target, credit, weight) in query.items()
+                if credit and tok != focus and target not in ph.tokens and target in answer_words
+            )
             bonus_p = sum(self._phrasing_weight(t) * c for t, c in shared)
             score = self._score(
                 ph,
-                acc[pid] + bonus,
+                acc[pid] + bonus + explained,
                 acc_p[pid] + bonus_p,
                 total_q + bonus,
                 query_joined,

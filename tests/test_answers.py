@@ -92,9 +92,9 @@ def test_keyword_questions_are_answered_in_the_language_their_words_belong_to(bu
 
 
 def test_a_tie_between_related_entries_is_answered_by_the_top_one(engine):
-    question = "Who organized at the Baltimore Public Library?"
+    question = "la campaña quiere q actualizen la 11246 pero esa orden todavia sigue vigente o q"
     first, second = engine.matcher.match(question).candidates[:2]
     assert first.score - second.score < engine.matcher.thresholds.tie_margin
-    answer = engine.ask(question)  # "What is the IAM?" and the library's organizer: related
-    assert answer.answered and "Caldwell" in answer.answer
+    answer = engine.ask(question)  # the order's status and the campaign's demand: related
+    assert answer.answered and answer.id == "eo-11246-status"
     assert second.entry_id in {r.id for r in answer.related}

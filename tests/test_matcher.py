@@ -212,3 +212,20 @@ def test_a_when_or_how_many_question_needs_an_answer_with_a_date_or_number(engin
         engine.ask("q pedian smalls y sus compas cuando protestaron en el almacen").id
         == "chris-smalls-protest-demands"
     )
+
+
+def test_an_ordinary_word_of_the_answer_counts_but_not_for_the_word_asked_about(engine):
+    question = (
+        "¿Qué ley cita la Orden Ejecutiva 14025 al explicar la política de Estados Unidos "
+        "sobre la organización de los trabajadores?"
+    )
+    assert engine.ask(question).id == "eo-14025-policy-findings"
+    matcher = engine.matcher
+    saved = matcher.thresholds
+    try:
+        matcher.thresholds = replace(saved, answer_credit=0.0)
+        assert engine.ask(question).id is None  # no phrasing says "policy" and "worker"
+    finally:
+        matcher.thresholds = saved
+    # the answer counts Starbucks workers, not employees: "employees" is what is asked
+    assert engine.ask("How many employees does Starbucks have?").id is None

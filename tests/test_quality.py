@@ -59,16 +59,18 @@ def test_independent_set_never_answers_off_topic_or_near_miss_wrongly(engine):
         # answered since the FAQ's Spanish alternates doubled ("que dijo rachel greszler en el
         # hearing", answered with who she is), against three more answered right
         ("holdout-es2.yaml", 0.95, 0.73),
-        # independent, harder (keyword and long questions); first run 39/60, 17/20
-        ("holdout-es3.yaml", 0.78, 0.8),
+        # independent, harder (keyword and long questions); first run 39/60, 17/20. Since
+        # answers count as evidence, "¿Cuál fue la primera tienda de Starbucks en
+        # sindicalizarse...?" is answered with what the sources say about the first vote
+        ("holdout-es3.yaml", 0.85, 0.75),
         # independent, in the dev set's mix; read blind until the end of its pass (45/50, 20/20)
-        ("holdout-es4.yaml", 0.9, 0.95),
+        ("holdout-es4.yaml", 0.95, 0.95),
         # Spanish as warehouse, retail and food-service workers type it. Left to the code:
         # "horario de la biblioteca publica de Baltimore" is answered, because an unknown
         # ordinary word ("horario") weighs too little
         ("spanish-probe.yaml", 0.95, 0.9),
         # the tuning set: long messages with context, keyword queries, informal Spanish
-        ("spanish-train.yaml", 0.9, 0.82),
+        ("spanish-train.yaml", 0.95, 0.82),
     ],
 )
 def test_spanish_sets(engine, name, answered, declined):
