@@ -47,6 +47,10 @@ _ANSWER_HOLDS = {
 }
 
 
+# The canonical token of "dijo", "declaró", "told", "stated" (synonyms.yaml).
+SAID = "say"
+
+
 def _answer_holds(entry: Entry) -> frozenset[str]:
     """The question words of `_ANSWER_HOLDS` whose kind of fact the entry's answer holds."""
     texts = [entry.answer, *(tr.answer for tr in entry.translations.values())]
@@ -89,7 +93,7 @@ class Thresholds:
     sure_related: float = 0.6  # ... or above this, when the close one is a related entry
     question_word_weight: float = 0.35  # "who"/"when" count, but little
     question_type_penalty: float = 0.7  # "who ..." against a phrasing asking "when ..."
-    missing_fact_penalty: float = 0.5  # "when ..." against an answer with no date in it
+    missing_fact_penalty: float = 0.5  # "when ..." against an answer with no date, and the like
     answer_credit: float = 0.8  # an ordinary word only the entry's answer uses counts this much
     common_cap: float = 2.5  # the most an ordinary word of the question weighs
     common_unknown_weight: float = 0.3  # an unknown ordinary word, as a share of a name's weight
@@ -487,6 +491,7 @@ class Matcher:
         best: dict[tuple[str, str], Candidate] = {}
         # the word the question asks about: after its question word ("cuántos *trabajadores*")
         focus = tokens[1] if tokens[0] in QUESTION_WORDS and len(tokens) > 1 else tokens[0]
+        asks_said = query[focus][:2] == (SAID, 1.0)
         query_joined = " ".join(sorted(t for t, c, _ in query.values() if c) or tokens)
         examined = 0
         for pid in shortlist:
@@ -516,6 +521,10 @@ class Matcher:
                 query_joined,
                 pid in exact_ids,
             )
+            # "¿Qué dijo Laura Garza?" asks what someone said: a phrasing and answer that never
+            # speak of what was said (who she is) do not answer it.
+            if asks_said and SAID not in ph.tokens and SAID not in answer_words:
+                score *= self.thresholds.missing_fact_penalty
             # An entry answers the kinds of question its phrasings ask ("who", "when", ...).
             e_types = self._entry_types[ph.key]
             if q_types and e_types and not q_types & e_types:

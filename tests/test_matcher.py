@@ -229,3 +229,17 @@ def test_an_ordinary_word_of_the_answer_counts_but_not_for_the_word_asked_about(
         matcher.thresholds = saved
     # the answer counts Starbucks workers, not employees: "employees" is what is asked
     assert engine.ask("How many employees does Starbucks have?").id is None
+
+
+def test_what_someone_said_is_not_answered_by_who_they_are(engine):
+    # the FAQ says who Garza and Greszler are, not what they said
+    for question in (
+        "¿Qué dijo Laura Garza durante la mesa redonda en la Casa Blanca?",
+        "que dijo rachel greszler en el hearing de sanders",
+    ):
+        assert engine.ask(question).id is None
+    assert engine.ask("¿Quién es Laura Garza?").id == "laura-garza-who"
+    # an entry about what was said answers it
+    assert engine.ask("¿Qué dijeron Harris y Walsh sobre el gobierno?").id == (
+        "roundtable-most-pro-union-claim"
+    )
