@@ -65,6 +65,9 @@ def test_independent_set_never_answers_off_topic_or_near_miss_wrongly(engine):
         ("holdout-es3.yaml", 0.85, 0.75),
         # independent, in the dev set's mix; read blind until the end of its pass (45/50, 20/20)
         ("holdout-es4.yaml", 0.95, 0.95),
+        # independent, read during the fifth pass (42/60, 19/25 at its start). Left: "¿Quién
+        # dirige la campaña Better for All?" is answered that the statement names no leader
+        ("holdout-es5.yaml", 0.85, 0.85),
         # Spanish as warehouse, retail and food-service workers type it. Left to the code:
         # "horario de la biblioteca publica de Baltimore" is answered, because an unknown
         # ordinary word ("horario") weighs too little
