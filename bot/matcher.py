@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.knowledge import Entry
-from bot.text import QUESTION_WORDS, Lexicon, basic_tokens, question_parts, stem
+from bot.text import QUESTION_WORDS, Lexicon, basic_tokens, capitalised_names, question_parts, stem
 
 SHARED = "shared"
 # What an answer must hold to answer a question that opens with "when" or "how many": a date
@@ -451,11 +451,12 @@ class Matcher:
         if not tokens:
             return []
         resolved = self._resolve(tokens)
+        named = capitalised_names(question)  # "Buffalo" is a name there, not an animal
         query = {
             tok: (
                 target,
                 credit,
-                self._query_weight(target) if credit else self._unknown_weight(tok),
+                self._query_weight(target) if credit else self._unknown_weight(tok, tok in named),
             )
             for tok, (target, credit) in resolved.items()
         }
@@ -652,9 +653,11 @@ class Matcher:
             weight = min(weight, self.thresholds.common_cap)
         return weight
 
-    def _unknown_weight(self, token: str) -> float:
+    def _unknown_weight(self, token: str, named: bool = False) -> float:
+        """An unknown word weighs as much as the rarest name, an ordinary one (not written as a
+        name) less."""
         weight = math.log(1 + max(len(self._by_entry), 1) / 0.5)
-        if token in self.lexicon.common:
+        if token in self.lexicon.common and not named:
             weight *= self.thresholds.common_unknown_weight
         return weight
 

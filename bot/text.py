@@ -98,6 +98,23 @@ def basic_tokens(text: str) -> list[str]:
     return _WORD.findall(_DROPPED.sub("", text.casefold()))
 
 
+_SENTENCE_START = re.compile(r"(?:^|[.!?¿¡:;\n]\s*|\"\s*)$")
+
+
+def capitalised_names(text: str) -> set[str]:
+    """Stems of the words a writer capitalised inside a sentence ("el Starbucks de *Buffalo*"):
+    names, even when they are also dictionary words. None when most words are capitalised."""
+    words = list(re.finditer(r"[^\W\d_]+", text))
+    caps = [m for m in words if m.group()[0].isupper() and not m.group().isupper()]
+    if not words or len(caps) * 2 > len(words):
+        return set()
+    return {
+        stem(basic_tokens(m.group())[0])
+        for m in caps
+        if not _SENTENCE_START.search(text[: m.start()])
+    }
+
+
 def phrasing_key(text: str) -> str:
     """The identity of a phrasing for the one-phrasing-one-entry rule."""
     return " ".join(basic_tokens(text))

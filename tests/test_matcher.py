@@ -32,6 +32,8 @@ def test_every_stored_phrasing_retrieves_its_own_entry(bundled):
         "Who won the World Cup?",
         "good morning!",
         "¿Qué hora es en Madrid?",
+        # "Buffalo" is a dictionary word, but written as a name the FAQ does not know
+        "¿Cuántos votos sacó el sindicato en el Starbucks de Buffalo?",
     ],
 )
 def test_uncovered_questions_are_declined(engine, question):

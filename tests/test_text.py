@@ -9,6 +9,7 @@ from hypothesis import strategies as st
 from bot.text import (
     Lexicon,
     basic_tokens,
+    capitalised_names,
     detect_language,
     fold_quote,
     language_cues,
@@ -114,3 +115,12 @@ def test_english_words_of_a_name_are_no_language_cue(bundled):
     assert language_cues("better for all demandas", lex) == (0.0, 0.0)
     assert language_cues("what does Better for All demand", lex) == (0.0, 2.0)
     assert language_cues("better for all demandas") == (0.0, 1.0)  # "for", without a lexicon
+
+
+def test_capitalised_words_inside_a_sentence_are_names():
+    assert capitalised_names("¿Cuántos votos sacó el Starbucks de Buffalo?") == {
+        "starbuck",
+        "buffal",
+    }
+    assert capitalised_names("Buffalo votó. ¿Tesla no?") == set()  # each starts a sentence
+    assert capitalised_names("What Is The Task Force Report?") == set()  # title case: no signal
