@@ -68,6 +68,10 @@ def test_independent_set_never_answers_off_topic_or_near_miss_wrongly(engine):
         # independent, read during the fifth pass (42/60, 19/25 at its start). Left: "¿Quién
         # dirige la campaña Better for All?" is answered that the statement names no leader
         ("holdout-es5.yaml", 0.85, 0.85),
+        # independent; only its totals were read during the fifth pass (41/60, 19/25 at its start)
+        ("holdout-es6.yaml", 0.75, 0.8),
+        # independent; blind until the end of the fifth pass (47/60, 23/25), then read
+        ("holdout-es7.yaml", 0.78, 0.9),
         # Spanish as warehouse, retail and food-service workers type it. Left to the code:
         # "horario de la biblioteca publica de Baltimore" is answered, because an unknown
         # ordinary word ("horario") weighs too little
