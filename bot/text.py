@@ -99,12 +99,13 @@ def basic_tokens(text: str) -> list[str]:
 
 
 _SENTENCE_START = re.compile(r"(?:^|[.!?¿¡:;\n]\s*|\"\s*)$")
+_LETTERS = re.compile(r"[^\W\d_]+")
 
 
 def capitalised_names(text: str) -> set[str]:
     """Stems of the words a writer capitalised inside a sentence ("el Starbucks de *Buffalo*"):
     names, even when they are also dictionary words. None when most words are capitalised."""
-    words = list(re.finditer(r"[^\W\d_]+", text))
+    words = list(_LETTERS.finditer(text))
     caps = [m for m in words if m.group()[0].isupper() and not m.group().isupper()]
     if not words or len(caps) * 2 > len(words):
         return set()
