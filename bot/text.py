@@ -62,8 +62,14 @@ _ASKS = re.compile(rf"\b(?:{_ASKING})\b", re.IGNORECASE)
 
 def question_parts(text: str) -> list[tuple[str, bool]]:
     """A message's clauses (sentences, comma-separated clauses, questions joined by "and"),
-    each with whether it asks something (a question mark or a question word); an empty list
-    when the message is a single clause."""
+    each with whether it asks something; an empty list when the message is a single clause.
+
+    A clause asks when it ends in "?", opens with "¿" or follows "y"/"and" with a question
+    word ("¿Qué es la ALU y qué logró?"). In a message with no question mark, a question word
+    anywhere in a clause is enough; in one with a mark, a clause without one is context, not a
+    question ("Cuando los organizadores se reunieron con Harris, ¿qué dijeron…?").
+    """
+    marked = "?" in text or "¿" in text
     parts: list[tuple[str, bool]] = []
     start, opened = 0, False
     for brk in [*_PART_BREAK.finditer(text), None]:
@@ -71,10 +77,11 @@ def question_parts(text: str) -> list[tuple[str, bool]]:
         raw = text[start:end]
         clause = raw.strip(" \t\n?.!;:")
         if clause:
-            asks = opened or "?" in raw or bool(_ASKS.search(clause))
+            asks = opened or "?" in raw or (not marked and bool(_ASKS.search(clause)))
             parts.append((clause, asks))
         if brk:
-            start, opened = brk.end(), brk.group() in "¿¡" or bool(_ASKS.match(text, brk.end()))
+            joined = brk.group().strip() not in "¿¡,.!?;:"  # "y"/"and" before a question word
+            start, opened = brk.end(), brk.group() in "¿¡" or joined
     return parts if len(parts) > 1 else []
 
 

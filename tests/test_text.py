@@ -60,6 +60,15 @@ def test_question_parts_split_context_from_the_questions_asked():
         ("leí la nota de the hill", False),
         ("lo escribieron bien", True),
     ]
+    # with a question mark in the message, a question word alone does not make a question
+    assert question_parts("Cuando se reunieron con Harris, ¿qué dijeron de los patrones?") == [
+        ("Cuando se reunieron con Harris", False),
+        ("qué dijeron de los patrones", True),
+    ]
+    assert question_parts("trabajo en rei. quien fue a la junta") == [
+        ("trabajo en rei", False),
+        ("quien fue a la junta", True),
+    ]
 
 
 def test_stem_is_shared_by_inflections():
