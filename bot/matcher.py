@@ -25,7 +25,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
 from bot.knowledge import Entry
-from bot.text import QUESTION_WORDS, Lexicon, basic_tokens, capitalised_names, question_parts, stem
+from bot.text import QUESTION_WORDS, Lexicon, basic_tokens, question_parts, stem, written_as_names
 
 SHARED = "shared"
 # What an answer must hold to answer a question that opens with "when" or "how many": a date
@@ -390,13 +390,19 @@ class Matcher:
             (part, self.lexicon.content_tokens(part), asks)
             for part, asks in question_parts(question)
         ]
+        # "ICE", "Amazon": written as names, they are names here even if also ordinary words
+        written = self._written_as_names(question)
+
+        def is_name(token: str) -> bool:
+            return self._is_name(token) or (token in written and token in self._postings)
+
         out: list[tuple[str, list[str], list[str]]] = []
         for i, (clause, tokens, asks) in enumerate(clauses):
             if not asks:
                 continue
             # alone only when it names its own subject: "¿Cuántas tiendas votaron?" after
             # "Trabajo en Walmart." is not about the stores the FAQ knows
-            if any(self._is_name(t) for t in tokens):
+            if any(is_name(t) for t in tokens):
                 out.append((clause, tokens, []))
             context = [
                 t
@@ -406,13 +412,17 @@ class Matcher:
                 if t not in tokens and t not in QUESTION_WORDS
             ]
             # the context's names say what the question is about; its other words may help
-            names = [t for t in context if self._is_name(t)]
+            names = [t for t in context if is_name(t)]
             if names:
                 optional = [t for t in context if t not in names]
                 out.append(
                     (clause, list(dict.fromkeys(tokens + names)), list(dict.fromkeys(optional)))
                 )
         return out
+
+    def _written_as_names(self, text: str) -> set[str]:
+        """The tokens of the words `text` writes as names ("Buffalo", "ICE")."""
+        return {t for word in written_as_names(text) for t in self.lexicon.content_tokens(word)}
 
     def _is_name(self, token: str) -> bool:
         """An indexed word that is no ordinary word: "starbuck", "jfk8", "14025"."""
@@ -451,7 +461,7 @@ class Matcher:
         if not tokens:
             return []
         resolved = self._resolve(tokens)
-        named = capitalised_names(question)  # "Buffalo" is a name there, not an animal
+        named = self._written_as_names(question)  # "Buffalo" is a name there, not an animal
         query = {
             tok: (
                 target,

@@ -64,24 +64,29 @@ def question_parts(text: str) -> list[tuple[str, bool]]:
     """A message's clauses (sentences, comma-separated clauses, questions joined by "and"),
     each with whether it asks something; an empty list when the message is a single clause.
 
-    A clause asks when it ends in "?", opens with "¿" or follows "y"/"and" with a question
-    word ("¿Qué es la ALU y qué logró?"). In a message with no question mark, a question word
-    anywhere in a clause is enough; in one with a mark, a clause without one is context, not a
-    question ("Cuando los organizadores se reunieron con Harris, ¿qué dijeron…?").
+    A clause asks when it opens with "¿" or follows "y"/"and" with a question word ("¿Qué es
+    la ALU y qué logró?"), or ends a sentence that ends in "?" and asks nothing before it
+    ("Bessemer, Alabama?" asks with its first clause, not its last). In a message with no
+    question mark, a question word anywhere in a clause is enough; in one with a mark, a
+    clause without one is context ("Cuando los organizadores se reunieron con Harris, ...").
     """
     marked = "?" in text or "¿" in text
     parts: list[tuple[str, bool]] = []
-    start, opened = 0, False
+    start, opened, first = 0, False, 0  # first: where the current sentence's clauses start
     for brk in [*_PART_BREAK.finditer(text), None]:
         end = brk.start() if brk else len(text)
         raw = text[start:end]
         clause = raw.strip(" \t\n?.!;:")
         if clause:
-            asks = opened or "?" in raw or (not marked and bool(_ASKS.search(clause)))
+            asks = opened or (not marked and bool(_ASKS.search(clause)))
+            if "?" in raw and not any(a for _, a in parts[first:]):
+                asks = True
             parts.append((clause, asks))
         if brk:
-            joined = brk.group().strip() not in "¿¡,.!?;:"  # "y"/"and" before a question word
-            start, opened = brk.end(), brk.group() in "¿¡" or joined
+            mark = brk.group().strip()
+            if mark in ("", "¿", "¡"):  # a sentence ends
+                first = len(parts)
+            start, opened = brk.end(), mark not in (",", "")  # ¿, ¡, or "y" + question word
     return parts if len(parts) > 1 else []
 
 
@@ -109,18 +114,20 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?¿¡:;\n]\s*|\"\s*)$")
 _LETTERS = re.compile(r"[^\W\d_]+")
 
 
-def capitalised_names(text: str) -> set[str]:
-    """Stems of the words a writer capitalised inside a sentence ("el Starbucks de *Buffalo*"):
-    names, even when they are also dictionary words. None when most words are capitalised."""
+def written_as_names(text: str) -> list[str]:
+    """The words a writer marked as names: capitalised inside a sentence ("el Starbucks de
+    *Buffalo*") or written in capitals ("*ICE*", "*REI*"), even when they are also dictionary
+    words. None when most words are capitalised (a title, or a message typed in capitals)."""
     words = list(_LETTERS.finditer(text))
-    caps = [m for m in words if m.group()[0].isupper() and not m.group().isupper()]
-    if not words or len(caps) * 2 > len(words):
-        return set()
-    return {
-        stem(basic_tokens(m.group())[0])
-        for m in caps
-        if not _SENTENCE_START.search(text[: m.start()])
-    }
+    title = [m for m in words if m.group()[0].isupper() and not m.group().isupper()]
+    if not words or len(title) * 2 > len(words):
+        return []
+    return [
+        m.group()
+        for m in words
+        if (m.group().isupper() and len(m.group()) > 1)
+        or (m in title and not _SENTENCE_START.search(text[: m.start()]))
+    ]
 
 
 def phrasing_key(text: str) -> str:

@@ -165,6 +165,17 @@ def test_the_question_inside_a_longer_message_is_answered(engine, question, entr
     assert engine.ask(question).id == entry
 
 
+def test_an_acronym_in_the_context_says_what_the_question_is_about(engine):
+    # "ICE" is an ordinary English word too; written in capitals it names the agency
+    question = (
+        "Soy cocinero en un restaurante de Chicago y no tengo papeles. El dueño dijo que iba a "
+        "llamar a ICE. Vi que una campaña habla de esto. ¿Qué dice esa campaña sobre los "
+        "patrones que amenazan con la deportación?"
+    )
+    assert engine.ask(question).id == "bfa-deportation-retaliation"
+    assert not engine.ask(question.replace("ICE", "la policía")).answered
+
+
 def test_context_words_help_a_phrasing_that_has_them_and_cost_nothing_otherwise(engine):
     matcher = engine.matcher
 

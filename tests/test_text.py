@@ -9,12 +9,12 @@ from hypothesis import strategies as st
 from bot.text import (
     Lexicon,
     basic_tokens,
-    capitalised_names,
     detect_language,
     fold_quote,
     language_cues,
     question_parts,
     stem,
+    written_as_names,
 )
 
 
@@ -64,6 +64,11 @@ def test_question_parts_split_context_from_the_questions_asked():
     assert question_parts("Cuando se reunieron con Harris, ¿qué dijeron de los patrones?") == [
         ("Cuando se reunieron con Harris", False),
         ("qué dijeron de los patrones", True),
+    ]
+    # the "?" of a sentence that already asked marks no later clause of it
+    assert question_parts("¿Cuándo votan en el almacén de Bessemer, Alabama?") == [
+        ("Cuándo votan en el almacén de Bessemer", True),
+        ("Alabama", False),
     ]
     assert question_parts("trabajo en rei. quien fue a la junta") == [
         ("trabajo en rei", False),
@@ -126,10 +131,11 @@ def test_english_words_of_a_name_are_no_language_cue(bundled):
     assert language_cues("better for all demandas") == (0.0, 1.0)  # "for", without a lexicon
 
 
-def test_capitalised_words_inside_a_sentence_are_names():
-    assert capitalised_names("¿Cuántos votos sacó el Starbucks de Buffalo?") == {
-        "starbuck",
-        "buffal",
-    }
-    assert capitalised_names("Buffalo votó. ¿Tesla no?") == set()  # each starts a sentence
-    assert capitalised_names("What Is The Task Force Report?") == set()  # title case: no signal
+def test_words_written_as_names_are_names():
+    assert written_as_names("¿Cuántos votos sacó el Starbucks de Buffalo?") == [
+        "Starbucks",
+        "Buffalo",
+    ]
+    assert written_as_names("Buffalo votó. ¿Tesla no?") == []  # each starts a sentence
+    assert written_as_names("el dueño dijo que iba a llamar a ICE") == ["ICE"]  # an acronym
+    assert written_as_names("What Is The Task Force Report?") == []  # title case: no signal
