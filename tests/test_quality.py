@@ -62,16 +62,22 @@ def test_independent_set_never_answers_off_topic_or_near_miss_wrongly(engine):
         # independent, harder (keyword and long questions); first run 39/60, 17/20. Since
         # answers count as evidence, "¿Cuál fue la primera tienda de Starbucks en
         # sindicalizarse...?" is answered with what the sources say about the first vote
-        ("holdout-es3.yaml", 0.85, 0.75),
+        ("holdout-es3.yaml", 0.88, 0.75),
         # independent, in the dev set's mix; read blind until the end of its pass (45/50, 20/20)
-        ("holdout-es4.yaml", 0.95, 0.95),
+        ("holdout-es4.yaml", 0.96, 0.95),
         # independent, read during the fifth pass (42/60, 19/25 at its start). Left: "¿Quién
         # dirige la campaña Better for All?" is answered that the statement names no leader
-        ("holdout-es5.yaml", 0.85, 0.85),
-        # independent; only its totals were read during the fifth pass (41/60, 19/25 at its start)
-        ("holdout-es6.yaml", 0.75, 0.8),
+        ("holdout-es5.yaml", 0.9, 0.85),
+        # independent; only its totals were read during the fifth pass (41/60, 19/25 at its
+        # start), its failures in the sixth
+        ("holdout-es6.yaml", 0.85, 0.8),
         # independent; blind until the end of the fifth pass (47/60, 23/25), then read
-        ("holdout-es7.yaml", 0.78, 0.9),
+        ("holdout-es7.yaml", 0.85, 0.9),
+        # independent, strictly blind until the end of the sixth pass (52/60, 23/25 at its
+        # start; 53/60, 23/25 at its end), then read
+        ("holdout-es8.yaml", 0.93, 0.9),
+        # independent; only its totals were read during the sixth pass (52/60 -> 55/60, 23/25)
+        ("holdout-es9.yaml", 0.9, 0.9),
         # Spanish as warehouse, retail and food-service workers type it. Left to the code:
         # "horario de la biblioteca publica de Baltimore" is answered, because an unknown
         # ordinary word ("horario") weighs too little
