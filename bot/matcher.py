@@ -152,6 +152,7 @@ class _Phrasing:
     text: str
     tokens: frozenset[str]
     personal: bool
+    says: bool  # asks what was said (not just "dice que..." in its context)
 
     @property
     def joined(self) -> str:
@@ -212,7 +213,13 @@ class Matcher:
             self._next_id += 1
             token_set = frozenset(toks)
             personal = bool(PERSONAL_WORDS.intersection(words))
-            self._phrasings[pid] = _Phrasing(key, lang, text, token_set, personal)
+            asked = [clause for clause, asks in question_parts(text) if asks]
+            says = SAID in (
+                {t for clause in asked for t in self.lexicon.content_tokens(clause)}
+                if asked
+                else token_set
+            )
+            self._phrasings[pid] = _Phrasing(key, lang, text, token_set, personal, says)
             for tok in token_set:
                 self._postings[tok].add(pid)
             self._exact[token_set].add(pid)
@@ -533,8 +540,9 @@ class Matcher:
                 pid in exact_ids,
             )
             # "¿Qué dijo Laura Garza?" asks what someone said: a phrasing and answer that never
-            # speak of what was said (who she is) do not answer it.
-            if asks_said and SAID not in ph.tokens and SAID not in answer_words:
+            # speak of what was said (who she is) do not answer it; a phrasing's context ("un
+            # compa dice que O'Brien...") does not speak of it either.
+            if asks_said and not ph.says and SAID not in answer_words and pid not in exact_ids:
                 score *= self.thresholds.missing_fact_penalty
             # An entry answers the kinds of question its phrasings ask ("who", "when", ...).
             e_types = self._entry_types[ph.key]

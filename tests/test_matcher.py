@@ -249,6 +249,8 @@ def test_what_someone_said_is_not_answered_by_who_they_are(engine):
     for question in (
         "¿Qué dijo Laura Garza durante la mesa redonda en la Casa Blanca?",
         "que dijo rachel greszler en el hearing de sanders",
+        # a phrasing of who O'Brien is opens "un compa dice que...": context, not the question
+        "¿Qué les respondió Sean O'Brien a los senadores durante la audiencia?",
     ):
         assert engine.ask(question).id is None
     assert engine.ask("¿Quién es Laura Garza?").id == "laura-garza-who"
