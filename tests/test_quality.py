@@ -67,7 +67,7 @@ def test_independent_set_never_answers_off_topic_or_near_miss_wrongly(engine):
         ("holdout-es4.yaml", 0.96, 0.95),
         # independent, read during the fifth pass (42/60, 19/25 at its start). Left: "¿Quién
         # dirige la campaña Better for All?" is answered that the statement names no leader
-        ("holdout-es5.yaml", 0.9, 0.85),
+        ("holdout-es5.yaml", 0.9, 0.9),
         # independent; only its totals were read during the fifth pass (41/60, 19/25 at its
         # start), its failures in the sixth
         ("holdout-es6.yaml", 0.85, 0.8),
@@ -75,7 +75,7 @@ def test_independent_set_never_answers_off_topic_or_near_miss_wrongly(engine):
         ("holdout-es7.yaml", 0.85, 0.9),
         # independent, strictly blind until the end of the sixth pass (52/60, 23/25 at its
         # start; 53/60, 23/25 at its end), then read
-        ("holdout-es8.yaml", 0.93, 0.9),
+        ("holdout-es8.yaml", 0.93, 0.95),
         # independent; only its totals were read during the sixth pass (52/60 -> 55/60, 23/25)
         ("holdout-es9.yaml", 0.9, 0.9),
         # Spanish as warehouse, retail and food-service workers type it. Left to the code:
