@@ -119,14 +119,14 @@ def written_as_names(text: str) -> list[str]:
     *Buffalo*") or written in capitals ("*ICE*", "*REI*"), even when they are also dictionary
     words. None when most words are capitalised (a title, or a message typed in capitals)."""
     words = list(_LETTERS.finditer(text))
-    title = [m for m in words if m.group()[0].isupper() and not m.group().isupper()]
-    if not words or len(title) * 2 > len(words):
+    caps = [m for m in words if m.group()[0].isupper()]
+    if not words or len(caps) * 2 > len(words):
         return []
     return [
         m.group()
-        for m in words
-        if (m.group().isupper() and len(m.group()) > 1)
-        or (m in title and not _SENTENCE_START.search(text[: m.start()]))
+        for m in caps
+        if len(m.group()) > 1
+        and (m.group().isupper() or not _SENTENCE_START.search(text[: m.start()]))
     ]
 
 

@@ -138,4 +138,6 @@ def test_words_written_as_names_are_names():
     ]
     assert written_as_names("Buffalo votó. ¿Tesla no?") == []  # each starts a sentence
     assert written_as_names("el dueño dijo que iba a llamar a ICE") == ["ICE"]  # an acronym
+    assert written_as_names("WHEN DID BIDEN SIGN EO 14025") == []  # typed in capitals
+    assert written_as_names("So I asked: did Harris come?") == ["Harris"]  # "I" is no name
     assert written_as_names("What Is The Task Force Report?") == []  # title case: no signal
