@@ -468,7 +468,11 @@ class Matcher:
         if not tokens:
             return []
         resolved = self._resolve(tokens)
-        named = self._written_as_names(question)  # "Buffalo" is a name there, not an animal
+        # the word the question asks about: after its question word ("cuántos *trabajadores*")
+        focus = tokens[1] if tokens[0] in QUESTION_WORDS and len(tokens) > 1 else tokens[0]
+        # "Buffalo" is a name there, not an animal; and a question about something no phrasing
+        # speaks of ("¿En qué *ciudad*...?", "¿Cuánto *pagan*...?") is about that, not the rest
+        named = self._written_as_names(question) | {focus}
         query = {
             tok: (
                 target,
@@ -507,8 +511,6 @@ class Matcher:
             if visible < wanted:
                 shortlist = sorted(acc, key=acc.__getitem__, reverse=True)
         best: dict[tuple[str, str], Candidate] = {}
-        # the word the question asks about: after its question word ("cuántos *trabajadores*")
-        focus = tokens[1] if tokens[0] in QUESTION_WORDS and len(tokens) > 1 else tokens[0]
         asks_said = query[focus][:2] == (SAID, 1.0)
         query_joined = " ".join(sorted(t for t, c, _ in query.values() if c) or tokens)
         examined = 0
@@ -672,8 +674,8 @@ class Matcher:
         return weight
 
     def _unknown_weight(self, token: str, named: bool = False) -> float:
-        """An unknown word weighs as much as the rarest name, an ordinary one (not written as a
-        name) less."""
+        """An unknown word weighs as much as the rarest name, an ordinary one less (unless `named`:
+        written as a name, or the word the question asks about)."""
         weight = math.log(1 + max(len(self._by_entry), 1) / 0.5)
         if token in self.lexicon.common and not named:
             weight *= self.thresholds.common_unknown_weight

@@ -135,6 +135,17 @@ def test_ordinary_words_are_inflections_not_typos(engine):
     assert target("conoce") == matcher.lexicon.content_tokens("conoce")[0]
 
 
+def test_rare_spanish_verb_forms_are_ordinary_words_not_names(engine):
+    matcher = engine.matcher
+    # a phrasing says "antes de que lo despidieran": the word is indexed, but it is a verb
+    for word in ("despidieran", "organizarnos", "garantizarles"):
+        assert not matcher._is_name(matcher.lexicon.content_tokens(word)[0]), word
+    assert matcher._is_name(matcher.lexicon.content_tokens("Greszler")[0])
+    # so it does not outweigh what the question asks
+    question = "¿Con cuántos compañeros hizo Chris Smalls la protesta antes de que lo despidieran?"
+    assert engine.ask(question).id == "chris-smalls-protest-size"
+
+
 @pytest.mark.parametrize(
     ("question", "entry"),
     [
@@ -258,3 +269,16 @@ def test_what_someone_said_is_not_answered_by_who_they_are(engine):
     assert engine.ask("¿Qué dijeron Harris y Walsh sobre el gobierno?").id == (
         "roundtable-most-pro-union-claim"
     )
+
+
+def test_a_question_about_something_no_phrasing_speaks_of_is_declined(engine):
+    # the FAQ knows Garza, Smalls and JFK8, but not her city, his studies or the pay there
+    for question in (
+        "¿En qué ciudad trabaja Laura Garza?",
+        "que estudio chris smalls",
+        "cuanto pagan por hora en el almacen JFK8 de amazon",
+    ):
+        assert engine.ask(question).id is None
+    # the same unknown word elsewhere in the question weighs less: it is not what is asked
+    assert engine.ask("¿Dónde trabaja Laura Garza?").id == "laura-garza-who"
+    assert engine.ask("¿Qué es el almacén JFK8 de Amazon en la ciudad?").id == "amazon-jfk8-what"
