@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -62,6 +62,19 @@ class Answer:
     lang: str
     related: tuple[Suggestion, ...] = field(default=())
     origin: str | None = None
+
+    def joined(self, other: Answer) -> Answer:
+        """This answer followed by another entry's, under its question: a message that asks
+        two things ("¿Cuándo salió el informe y cuántas recomendaciones trae?") gets both."""
+        shown = {self.id, other.id}
+        related = [r for r in (*self.related, *other.related) if r.id not in shown]
+        return replace(
+            self,
+            answer=f"{self.answer}\n\n{other.matched_question}\n{other.answer}",
+            sources=(*self.sources, *(s for s in other.sources if s not in self.sources)),
+            note="\n\n".join(n for n in (self.note, other.note) if n) or None,
+            related=tuple({r.id: r for r in related}.values()),
+        )
 
     def to_json(self) -> dict[str, Any]:
         """The contract's JSON answer object."""
@@ -173,7 +186,11 @@ class Engine:
         ):
             entry = self._entry_for(best)
             if entry is not None:
-                return self.render(entry, lang, question=text, confidence=best.score, guild=guild)
+                answer = self.render(entry, lang, question=text, confidence=best.score, guild=guild)
+                for cand in result.also:
+                    if (other := self._entry_for(cand)) is not None:
+                        answer = answer.joined(self.render(other, lang, guild=guild))
+                return answer
         suggestions = ()
         if result.decision is Decision.SUGGEST:
             suggestions = self._suggestions(result.candidates, lang)

@@ -108,6 +108,7 @@ class Thresholds:
     shortlist: int = 40  # phrasings scored in full after the index shortlist
     candidate_budget: int = 2000  # postings longer than this only credit other candidates
     max_suggestions: int = 3
+    max_also: int = 2  # answers to a message's other questions, at most
 
 
 DEFAULT_THRESHOLDS = Thresholds()
@@ -138,6 +139,9 @@ class MatchResult:
 
     decision: Decision
     candidates: tuple[Candidate, ...]
+    # answers to the message's other questions ("¿Cuándo salió el informe y cuántas
+    # recomendaciones trae?"), each another entry, in the order they are asked
+    also: tuple[Candidate, ...] = ()
 
     @property
     def best(self) -> Candidate | None:
@@ -377,16 +381,29 @@ class Matcher:
         allowed = set(owners)
         ranked = self.rank(question, allowed, prune=True)
         decision = self._decide(ranked)
-        if decision is not Decision.ANSWER:
-            for clause, part, context in self._question_parts(question):
-                part_ranked = self._rank_tokens(
-                    part, clause, allowed, 10, prune=True, optional=context
-                )
-                if self._decide(part_ranked) is Decision.ANSWER and (
-                    decision is not Decision.ANSWER or part_ranked[0].score > ranked[0].score
-                ):
-                    decision, ranked = Decision.ANSWER, part_ranked
-        return MatchResult(decision, tuple(ranked[: max(self.thresholds.max_suggestions, 1)]))
+        whole = decision is Decision.ANSWER
+        # an answered message is tried clause by clause only when it asks two things
+        asking = sum(asks for _, asks in question_parts(question))
+        parts = self._question_parts(question) if not whole or asking > 1 else []
+        answered: dict[str, Candidate] = {}  # each asking clause's best answer
+        for clause, part, context in parts:
+            part_ranked = self._rank_tokens(part, clause, allowed, 10, prune=True, optional=context)
+            if self._decide(part_ranked) is not Decision.ANSWER:
+                continue
+            if clause not in answered or part_ranked[0].score > answered[clause].score:
+                answered[clause] = part_ranked[0]
+            if not whole and (
+                decision is not Decision.ANSWER or part_ranked[0].score > ranked[0].score
+            ):
+                decision, ranked = Decision.ANSWER, part_ranked
+        also: dict[tuple[str, str], Candidate] = {}
+        if decision is Decision.ANSWER:
+            main = (ranked[0].owner, ranked[0].entry_id)
+            for cand in answered.values():
+                also.setdefault((cand.owner, cand.entry_id), cand)
+            also.pop(main, None)
+        top = tuple(ranked[: max(self.thresholds.max_suggestions, 1)])
+        return MatchResult(decision, top, tuple(also.values())[: self.thresholds.max_also])
 
     def _question_parts(self, question: str) -> list[tuple[str, list[str], list[str]]]:
         """Each clause that asks something, as its text, its content tokens and the optional

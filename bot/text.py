@@ -64,8 +64,8 @@ def question_parts(text: str) -> list[tuple[str, bool]]:
     """A message's clauses (sentences, comma-separated clauses, questions joined by "and"),
     each with whether it asks something; an empty list when the message is a single clause.
 
-    A clause asks when it opens with "¿" or follows "y"/"and" with a question word ("¿Qué es
-    la ALU y qué logró?"), or ends a sentence that ends in "?" and asks nothing before it
+    A clause asks when it opens with "¿" or sits on either side of "y"/"and" with a question
+    word ("¿Qué es la ALU y qué logró?", "What is the ALU and who leads it?"), or ends a sentence that ends in "?" and asks nothing before it
     ("Bessemer, Alabama?" asks with its first clause, not its last). In a message with no
     question mark, a question word anywhere in a clause is enough; in one with a mark, a
     clause without one is context ("Cuando los organizadores se reunieron con Harris, ...").
@@ -84,6 +84,9 @@ def question_parts(text: str) -> list[tuple[str, bool]]:
             parts.append((clause, asks))
         if brk:
             mark = brk.group().strip()
+            if mark.isalpha() and parts and _ASKS.match(parts[-1][0]):
+                # "What is the ALU and who...": both sides of the join ask
+                parts[-1] = (parts[-1][0], True)
             if mark in ("", "¿", "¡"):  # a sentence ends
                 first = len(parts)
             start, opened = brk.end(), mark not in (",", "")  # ¿, ¡, or "y" + question word

@@ -98,3 +98,38 @@ def test_a_tie_between_related_entries_is_answered_by_the_top_one(engine):
     answer = engine.ask(question)  # the order's status and the campaign's demand: related
     assert answer.answered and answer.id == "eo-11246-status"
     assert second.entry_id in {r.id for r in answer.related}
+
+
+@pytest.mark.parametrize(
+    ("question", "first", "second", "facts"),
+    [
+        (
+            "¿Cuándo salió el informe del task force y cuántas recomendaciones trae?",
+            "task-force-report-recommendations",
+            "task-force-report",
+            ("7 de febrero de 2022", "70"),
+        ),
+        (
+            "What is the ALU and who is its president?",
+            "alu-president",
+            "alu-what",
+            ("Christian Smalls", "Staten Island"),
+        ),
+    ],
+)
+def test_a_message_asking_two_things_gets_both_answers(engine, question, first, second, facts):
+    answer = engine.ask(question)
+    other = engine.entry(second)
+    assert answer.id == first and other is not None
+    _matched, other_text, _note = other.text(answer.lang)
+    assert other_text in answer.answer and all(fact in answer.answer for fact in facts)
+    # each entry's sources are cited, once
+    cited = {(s.id, s.quote) for s in answer.sources}
+    assert cited >= {(c.source, c.quote) for c in other.sources}
+    assert len(cited) == len(answer.sources)
+    assert answer.to_json()["id"] == first  # the contract's one matched entry
+
+
+def test_one_question_gets_one_answer(engine):
+    answer = engine.ask("¿Qué es la ALU?")
+    assert answer.answer == engine.entry("alu-what").text("es")[1]

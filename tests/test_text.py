@@ -56,6 +56,11 @@ def test_question_parts_split_context_from_the_questions_asked():
         ("Qué es la ALU", True),
         ("qué logró", True),
     ]
+    # English has no "¿": a question word before "and" + another question word asks too
+    assert question_parts("What is the ALU and who is its president?") == [
+        ("What is the ALU", True),
+        ("who is its president", True),
+    ]
     assert question_parts("leí la nota de the hill, lo escribieron bien?") == [
         ("leí la nota de the hill", False),
         ("lo escribieron bien", True),
