@@ -437,6 +437,12 @@ class Matcher:
             ]
             # the context's names say what the question is about; its other words may help
             names = [t for t in context if is_name(t)]
+            if not names and i and not any(is_name(t) for t in tokens):
+                # no names at all: "Leí que alguien de una biblioteca estuvo en la reunión.
+                # ¿Quién fue?" asks about what the sentence before it says
+                names = [
+                    t for t in clauses[i - 1][1] if t not in tokens and t not in QUESTION_WORDS
+                ]
             if names:
                 optional = [t for t in context if t not in names]
                 out.append(

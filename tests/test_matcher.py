@@ -187,6 +187,20 @@ def test_an_acronym_in_the_context_says_what_the_question_is_about(engine):
     assert not engine.ask(question.replace("ICE", "la policía")).answered
 
 
+def test_a_question_with_no_names_asks_about_the_sentence_before_it(engine):
+    question = (
+        "Trabajo en una biblioteca pública en Chicago y unos compas quieren formar sindicato. "
+        "Leí que alguien de una biblioteca estuvo en la reunión con la vicepresidenta. "
+        "¿Quién fue y con qué sindicato andaba?"
+    )
+    answer = engine.ask(question)
+    assert answer.answered and "Caldwell" in answer.answer
+    # the sentence before says nothing the FAQ knows: still declined
+    assert not engine.ask(
+        "Trabajo en una biblioteca pública en Chicago. Mi jefe nos grita mucho. ¿Qué hago?"
+    ).answered
+
+
 def test_context_words_help_a_phrasing_that_has_them_and_cost_nothing_otherwise(engine):
     matcher = engine.matcher
 
