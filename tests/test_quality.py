@@ -78,6 +78,9 @@ def test_independent_set_never_answers_off_topic_or_near_miss_wrongly(engine):
         ("holdout-es8.yaml", 0.93, 0.95),
         # independent; only its totals were read during the sixth pass (52/60 -> 55/60, 23/25)
         ("holdout-es9.yaml", 0.9, 0.9),
+        # independent, strictly blind until the end of the seventh pass (53/60, 25/25 at its
+        # start and its end), then read
+        ("holdout-es10.yaml", 0.93, 0.95),
         # independent, written at the start of the seventh pass (51/60, 25/25; 56/60, 22/25)
         # and read in it
         ("holdout-es11.yaml", 0.93, 0.95),
