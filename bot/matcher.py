@@ -383,8 +383,9 @@ class Matcher:
         decision = self._decide(ranked)
         whole = decision is Decision.ANSWER
         # an answered message is tried clause by clause only when it asks two things
-        asking = sum(asks for _, asks in question_parts(question))
-        parts = self._question_parts(question) if not whole or asking > 1 else []
+        split = question_parts(question)
+        asking = sum(asks for _, asks in split)
+        parts = self._question_parts(question, split) if not whole or asking > 1 else []
         answered: dict[str, Candidate] = {}  # each asking clause's best answer
         for clause, part, context in parts:
             part_ranked = self._rank_tokens(part, clause, allowed, 10, prune=True, optional=context)
@@ -405,15 +406,15 @@ class Matcher:
         top = tuple(ranked[: max(self.thresholds.max_suggestions, 1)])
         return MatchResult(decision, top, tuple(also.values())[: self.thresholds.max_also])
 
-    def _question_parts(self, question: str) -> list[tuple[str, list[str], list[str]]]:
+    def _question_parts(
+        self, question: str, split: list[tuple[str, bool]]
+    ) -> list[tuple[str, list[str], list[str]]]:
         """Each clause that asks something, as its text, its content tokens and the optional
         ones the rest of the message adds: alone, and with that context (see `_rank_tokens`).
         "I work at a Starbucks. How many stores voted?" asks nothing about the asker's own
-        situation: only the clause's own words say whether it does."""
-        clauses = [
-            (part, self.lexicon.content_tokens(part), asks)
-            for part, asks in question_parts(question)
-        ]
+        situation: only the clause's own words say whether it does. `split` is the message's
+        `question_parts`."""
+        clauses = [(part, self.lexicon.content_tokens(part), asks) for part, asks in split]
         # "ICE", "Amazon": written as names, they are names here even if also ordinary words
         written = self._written_as_names(question)
 
