@@ -58,6 +58,8 @@ _PART_BREAK = re.compile(
     re.IGNORECASE,
 )
 _ASKS = re.compile(rf"\b(?:{_ASKING})\b", re.IGNORECASE)
+# Capitalised words and nothing else up to the end of a question: a place ("Nueva York?").
+_PLACE = re.compile(r"(?:[A-ZÁÉÍÓÚÜÑ][^\W_]*\.?\s*)+\?")
 
 
 def question_parts(text: str) -> list[tuple[str, bool]]:
@@ -67,14 +69,20 @@ def question_parts(text: str) -> list[tuple[str, bool]]:
     A clause asks when it opens with "¿" or sits on either side of "y"/"and" with a question
     word ("¿Qué es la ALU y qué logró?", "What is the ALU and who leads it?"), or ends a
     sentence that ends in "?" and asks nothing before it ("Bessemer, Alabama?" asks with its
-    first clause, not its last). In a message with no
+    first clause, not its last, and keeps "Alabama" as its own). In a message with no
     question mark, a question word anywhere in a clause is enough; in one with a mark, a
     clause without one is context ("Cuando los organizadores se reunieron con Harris, ...").
     """
     marked = "?" in text or "¿" in text
+    # a place after a comma belongs to its clause: "en el Starbucks de Buffalo, Nueva York?"
+    breaks = [
+        brk
+        for brk in _PART_BREAK.finditer(text)
+        if not (brk.group().startswith(",") and _PLACE.match(text, brk.end()))
+    ]
     parts: list[tuple[str, bool]] = []
     start, opened, first = 0, False, 0  # first: where the current sentence's clauses start
-    for brk in [*_PART_BREAK.finditer(text), None]:
+    for brk in [*breaks, None]:
         end = brk.start() if brk else len(text)
         raw = text[start:end]
         clause = raw.strip(" \t\n?.!;:")

@@ -225,6 +225,10 @@ def test_context_with_an_unknown_subject_does_not_borrow_the_faqs(engine):
     assert not engine.ask(
         "I work at a Walmart in Texas. How many stores have voted to unionize?"
     ).answered
+    # nor does a question whose place follows a comma: the FAQ knows no vote in Buffalo
+    assert not engine.ask(
+        "¿Cómo salió la votación del sindicato en el Starbucks de Buffalo, Nueva York?"
+    ).answered
 
 
 def test_an_ordinary_word_one_entry_happens_to_use_weighs_less_than_a_rare_name(engine):

@@ -71,10 +71,12 @@ def test_question_parts_split_context_from_the_questions_asked():
         ("qué dijeron de los patrones", True),
     ]
     # the "?" of a sentence that already asked marks no later clause of it
-    assert question_parts("¿Cuándo votan en el almacén de Bessemer, Alabama?") == [
+    assert question_parts("¿Cuándo votan en el almacén de Bessemer, en Alabama?") == [
         ("Cuándo votan en el almacén de Bessemer", True),
-        ("Alabama", False),
+        ("en Alabama", False),
     ]
+    # a place after a comma stays with its question
+    assert question_parts("¿Cómo salió el voto en el Starbucks de Buffalo, Nueva York?") == []
     assert question_parts("trabajo en rei. quien fue a la junta") == [
         ("trabajo en rei", False),
         ("quien fue a la junta", True),
