@@ -421,10 +421,20 @@ class Matcher:
         def is_name(token: str) -> bool:
             return self._is_name(token) or (token in written and token in self._postings)
 
+        # a name the FAQ does not know, asked about ("¿Quién es Jaz Brisack y qué papel tuvo en
+        # Starbucks?"), is what the message's other questions are about too
+        strangers = [
+            t
+            for _, tokens, asks in clauses
+            if asks
+            for t in tokens
+            if t in written and t not in self._postings and t not in self.lexicon.common
+        ]
         out: list[tuple[str, list[str], list[str]]] = []
-        for i, (clause, tokens, asks) in enumerate(clauses):
+        for i, (clause, own, asks) in enumerate(clauses):
             if not asks:
                 continue
+            tokens = list(dict.fromkeys(own + strangers))
             # alone only when it names its own subject: "¿Cuántas tiendas votaron?" after
             # "Trabajo en Walmart." is not about the stores the FAQ knows
             if any(is_name(t) for t in tokens):

@@ -225,6 +225,16 @@ def test_context_with_an_unknown_subject_does_not_borrow_the_faqs(engine):
     assert not engine.ask(
         "I work at a Walmart in Texas. How many stores have voted to unionize?"
     ).answered
+    # a second question is about the stranger the first one names
+    assert not engine.ask(
+        "¿Quién es Jaz Brisack y qué papel tuvo en los sindicatos de Starbucks?"
+    ).answered
+    assert not engine.ask(
+        "Who is Jaz Brisack and what was her role in the Starbucks union?"
+    ).answered
+    assert engine.ask(
+        "¿Quién es Laura Garza y qué papel tuvo en los sindicatos de Starbucks?"
+    ).answered
     # nor does a question whose place follows a comma: the FAQ knows no vote in Buffalo
     assert not engine.ask(
         "¿Cómo salió la votación del sindicato en el Starbucks de Buffalo, Nueva York?"
