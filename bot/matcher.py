@@ -30,11 +30,13 @@ from bot.text import QUESTION_WORDS, Lexicon, basic_tokens, question_parts, stem
 SHARED = "shared"
 # What an answer must hold to answer a question that opens with "when" or "how many": a date
 # or a span of time ("within 180 days"), a number. English and Spanish answer texts.
+_MONTHS = (
+    r"january|february|march|april|may|june|july|august|september|october|november|december|"
+    r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
+)
 _ANSWER_HOLDS = {
     "when": re.compile(
-        r"\b(?:1[89]|20)\d\d\b|\b(?:january|february|march|april|may|june|july|august|"
-        r"september|october|november|december|enero|febrero|marzo|abril|mayo|junio|julio|agosto|"
-        r"septiembre|octubre|noviembre|diciembre|days?|weeks?|months?|years?|d[ií]as?|semanas?|"
+        rf"\b(?:1[89]|20)\d\d\b|\b(?:{_MONTHS}|days?|weeks?|months?|years?|d[ií]as?|semanas?|"
         r"mes(?:es)?|a[nñ]os?)\b",
         re.IGNORECASE,
     ),
@@ -45,18 +47,28 @@ _ANSWER_HOLDS = {
         re.IGNORECASE,
     ),
 }
-
-
-# The canonical token of "dijo", "declaró", "told", "stated" (synonyms.yaml).
-SAID = "say"
+# Numbers that count nothing: a year, a day of a month, an order's number ("May 5, 2022",
+# "5 de mayo", "EO 14025"). "How many employees?" is not answered by a date.
+_NOT_A_COUNT = re.compile(
+    rf"\b(?:1[89]|20)\d\d\b|\b\d{{5}}\b"
+    rf"|\b(?:{_MONTHS})\s+\d{{1,2}}\b|\b\d{{1,2}}\s+de\s+(?:{_MONTHS})\b",
+    re.IGNORECASE,
+)
 
 
 def _answer_holds(entry: Entry) -> frozenset[str]:
     """The question words of `_ANSWER_HOLDS` whose kind of fact the entry's answer holds."""
     texts = [entry.answer, *(tr.answer for tr in entry.translations.values())]
+    counts = [_NOT_A_COUNT.sub(" ", text) for text in texts]
     return frozenset(
-        kind for kind, pattern in _ANSWER_HOLDS.items() if any(map(pattern.search, texts))
+        kind
+        for kind, pattern in _ANSWER_HOLDS.items()
+        if any(map(pattern.search, counts if kind == "howmany" else texts))
     )
+
+
+# The canonical token of "dijo", "declaró", "told", "stated" (synonyms.yaml).
+SAID = "say"
 
 
 PERSONAL_WORDS = frozenset(
@@ -94,6 +106,7 @@ class Thresholds:
     question_word_weight: float = 0.35  # "who"/"when" count, but little
     question_type_penalty: float = 0.7  # "who ..." against a phrasing asking "when ..."
     missing_fact_penalty: float = 0.5  # "when ..." against an answer with no date, and the like
+    counted_weight: float = 1.5  # "how many X": an entry must speak of X, if X is this rare
     answer_credit: float = 0.8  # an ordinary word only the entry's answer uses counts this much
     common_cap: float = 2.5  # the most an ordinary word of the question weighs
     common_unknown_weight: float = 0.3  # an unknown ordinary word, as a share of a name's weight
@@ -546,6 +559,14 @@ class Matcher:
                 shortlist = sorted(acc, key=acc.__getitem__, reverse=True)
         best: dict[tuple[str, str], Candidate] = {}
         asks_said = query[focus][:2] == (SAID, 1.0)
+        target, credit, _ = query[focus]
+        counted = (
+            target
+            if credit
+            and target in self.lexicon.common
+            and self._idf(target) >= self.thresholds.counted_weight
+            else None
+        )
         query_joined = " ".join(sorted(t for t, c, _ in query.values() if c) or tokens)
         examined = 0
         for pid in shortlist:
@@ -587,8 +608,12 @@ class Matcher:
             # A question that opens with "when" or "how many" wants a date or a number: an
             # answer with none ("why Smalls was fired") does not answer it, whatever it shares
             # (unless the question is one of its phrasings: "when we build back...", a quote).
-            holds = self._entry_holds[ph.key]
-            if tokens[0] in _ANSWER_HOLDS and tokens[0] not in holds and pid not in exact_ids:
+            # Nor is "how many *members*" by a count of something else ("recommendation total").
+            kind = tokens[0]
+            lacks = kind in _ANSWER_HOLDS and kind not in self._entry_holds[ph.key]
+            if kind == "howmany" and counted and counted not in ph.tokens | answer_words:
+                lacks = True
+            if lacks and pid not in exact_ids:
                 score *= self.thresholds.missing_fact_penalty
             # "our meeting", "can I ...": about the asker's own situation, which the documents
             # cannot know, unless the phrasing itself is written that way (a server's entry).

@@ -217,6 +217,22 @@ def test_context_words_help_a_phrasing_that_has_them_and_cost_nothing_otherwise(
     assert with_sign[0] == entry and with_sign[1] > alone
 
 
+def test_how_many_wants_a_count_of_what_it_names(engine):
+    # a date or an order's number counts nothing; a count of recommendations is not of members
+    for question in (
+        "¿Cuántos empleados tiene la empresa Titmouse?",
+        "¿Cuánto duró la mesa redonda de Harris y Walsh con los organizadores?",
+        "¿Cuántos miembros tiene en total el grupo de trabajo sobre organización de los trabajadores?",
+    ):
+        assert engine.ask(question).id in (None, "task-force-members")
+    assert engine.ask("¿Cuántas recomendaciones trae el informe del task force?").id == (
+        "task-force-report-recommendations"
+    )
+    assert engine.ask("de cuantos lugares le han escrito trabajadores al alu").id == (
+        "alu-other-locations"
+    )
+
+
 def test_context_with_an_unknown_subject_does_not_borrow_the_faqs(engine):
     # the stores in the question are Walmart's, which the FAQ knows nothing about
     assert not engine.ask(
