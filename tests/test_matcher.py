@@ -170,6 +170,12 @@ def test_rare_spanish_verb_forms_are_ordinary_words_not_names(engine):
             "When was that?",
             "eo-14025-signed-date",
         ),
+        # "le puso" is a light verb, like "le dio": the deadline is what is asked
+        (
+            "Estudio derecho laboral en Bogotá y aquí las comisiones tardan años. ¿Qué plazo le "
+            "puso la orden ejecutiva de Biden al grupo de trabajo para entregar su informe?",
+            "task-force-report-deadline",
+        ),
     ],
 )
 def test_the_question_inside_a_longer_message_is_answered(engine, question, entry):
