@@ -144,6 +144,7 @@ class Candidate:
     score: float
     phrasing: str
     lang: str
+    names_all: bool = False  # the phrasing names everything the question names
 
 
 @dataclass(frozen=True)
@@ -559,6 +560,7 @@ class Matcher:
                 shortlist = sorted(acc, key=acc.__getitem__, reverse=True)
         best: dict[tuple[str, str], Candidate] = {}
         asks_said = query[focus][:2] == (SAID, 1.0)
+        q_names = {t for t, c, _ in query.values() if c and self._is_name(t)}
         target, credit, _ = query[focus]
         counted = (
             target
@@ -630,7 +632,9 @@ class Matcher:
                 score *= self.thresholds.predicate_penalty
             prev = best.get(ph.key)
             if prev is None or score > prev.score:
-                best[ph.key] = Candidate(ph.key[0], ph.key[1], score, ph.text, ph.lang)
+                best[ph.key] = Candidate(
+                    ph.key[0], ph.key[1], score, ph.text, ph.lang, q_names <= ph.tokens
+                )
         return sorted(best.values(), key=lambda c: (-c.score, c.entry_id))[:limit]
 
     def _score_bound(self, query: dict[str, tuple[str, float, float]], total_q: float) -> float:
@@ -768,6 +772,9 @@ class Matcher:
         top = ranked[0].score
         if top < th.answer:
             return Decision.SUGGEST
-        if len(ranked) > 1 and top < th.sure and top - ranked[1].score < th.tie_margin:
+        # a close second is a real choice, unless only the top phrasing names what the question
+        # names ("Titmouse")
+        close = len(ranked) > 1 and top < th.sure and top - ranked[1].score < th.tie_margin
+        if close and (ranked[1].names_all or not ranked[0].names_all):
             return Decision.SUGGEST
         return Decision.ANSWER

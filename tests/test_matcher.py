@@ -223,6 +223,15 @@ def test_context_words_help_a_phrasing_that_has_them_and_cost_nothing_otherwise(
     assert with_sign[0] == entry and with_sign[1] > alone
 
 
+def test_only_the_phrasing_that_names_what_the_question_names_breaks_a_tie(engine):
+    question = "¿A qué sindicato está afiliada la gente que organiza en Titmouse?"
+    result = engine.matcher.match(question)
+    top, second = result.candidates[:2]
+    assert top.score - second.score < engine.matcher.thresholds.tie_margin
+    assert top.names_all and not second.names_all
+    assert engine.ask(question).id == "titmouse-what"
+
+
 def test_how_many_wants_a_count_of_what_it_names(engine):
     # a date or an order's number counts nothing; a count of recommendations is not of members
     for question in (
