@@ -53,8 +53,11 @@ _ASKING = (
     r"qu[eé]|qui[eé]n(?:es)?|cu[aá]ndo|cu[aá]nt[oa]s?|c[oó]mo|d[oó]nde|por\s+qu[eé]|cu[aá]l(?:es)?"
     r"|what|who|whom|whose|when|where|why|how|which"
 )
+# "y desde cuándo", "and since when": a preposition may come before the question word
+_PREPOSITIONS = r"a|con|de|desde|en|hasta|para|por|sobre|since|in|from|with|for|to|of"
 _PART_BREAK = re.compile(
-    rf"(?<=[.!?;:])\s+|[¿¡]|,(?!\d)\s*|\s+(?:y|e|o|pero|and|or|but)\s+(?=(?:{_ASKING})\b)",
+    rf"(?<=[.!?;:])\s+|[¿¡]|,(?!\d)\s*"
+    rf"|\s+(?:y|e|o|pero|and|or|but)\s+(?=(?:(?:{_PREPOSITIONS})\s+)?(?:{_ASKING})\b)",
     re.IGNORECASE,
 )
 _ASKS = re.compile(rf"\b(?:{_ASKING})\b", re.IGNORECASE)

@@ -110,6 +110,12 @@ def test_a_tie_between_related_entries_is_answered_by_the_top_one(engine):
             ("7 de febrero de 2022", "70"),
         ),
         (
+            "¿Cuántas tiendas de Starbucks votaron por el sindicato y desde cuándo?",
+            "starbucks-union-votes",
+            "starbucks-union-since-when",
+            ("50", "diciembre de 2021"),
+        ),
+        (
             "What is the ALU and who is its president?",
             "alu-president",
             "alu-what",

@@ -56,6 +56,11 @@ def test_question_parts_split_context_from_the_questions_asked():
         ("Qué es la ALU", True),
         ("qué logró", True),
     ]
+    # a preposition may come between the join and the question word
+    assert question_parts("¿Cuántas tiendas votaron y desde cuándo?") == [
+        ("Cuántas tiendas votaron", True),
+        ("desde cuándo", True),
+    ]
     # English has no "¿": a question word before "and" + another question word asks too
     assert question_parts("What is the ALU and who is its president?") == [
         ("What is the ALU", True),
