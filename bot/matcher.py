@@ -56,6 +56,11 @@ _NOT_A_COUNT = re.compile(
 )
 
 
+def _focus(tokens: list[str]) -> str:
+    """The word a question asks about: after its question word ("cuántos *trabajadores*")."""
+    return tokens[1] if tokens[0] in QUESTION_WORDS and len(tokens) > 1 else tokens[0]
+
+
 def _answer_holds(entry: Entry) -> frozenset[str]:
     """The question words of `_ANSWER_HOLDS` whose kind of fact the entry's answer holds."""
     texts = [entry.answer, *(tr.answer for tr in entry.translations.values())]
@@ -468,12 +473,18 @@ class Matcher:
                 names = [
                     t for t in clauses[i - 1][1] if t not in tokens and t not in QUESTION_WORDS
                 ]
-            if names:
+            # but cannot make answerable what the clause asks about if no phrasing speaks of it
+            # ("¿En qué *ciudad* trabaja Laura Garza y cuántos años lleva en Starbucks?")
+            if names and (not tokens or self._knows(_focus(tokens))):
                 optional = [t for t in context if t not in names]
                 out.append(
                     (clause, list(dict.fromkeys(tokens + names)), list(dict.fromkeys(optional)))
                 )
         return out
+
+    def _knows(self, token: str) -> bool:
+        """Whether some phrasing has `token`, or a typo or inflection of it."""
+        return self._resolve([token])[token][1] > 0
 
     def _written_as_names(self, text: str) -> set[str]:
         """The tokens of the words `text` writes as names ("Buffalo", "ICE")."""
@@ -516,8 +527,7 @@ class Matcher:
         if not tokens:
             return []
         resolved = self._resolve(tokens)
-        # the word the question asks about: after its question word ("cuántos *trabajadores*")
-        focus = tokens[1] if tokens[0] in QUESTION_WORDS and len(tokens) > 1 else tokens[0]
+        focus = _focus(tokens)
         # "Buffalo" is a name there, not an animal; and a question about something no phrasing
         # speaks of ("¿En qué *ciudad*...?", "¿Cuánto *pagan*...?") is about that, not the rest
         named = self._written_as_names(question) | {focus}

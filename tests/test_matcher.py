@@ -338,6 +338,10 @@ def test_a_question_about_something_no_phrasing_speaks_of_is_declined(engine):
         "cuanto pagan por hora en el almacen JFK8 de amazon",
     ):
         assert engine.ask(question).id is None
+    # nor do the names of the message's other question make it answerable
+    assert not engine.ask(
+        "¿En qué ciudad trabaja Laura Garza y cuántos años lleva en Starbucks?"
+    ).answered
     # the same unknown word elsewhere in the question weighs less: it is not what is asked
     assert engine.ask("¿Dónde trabaja Laura Garza?").id == "laura-garza-who"
     assert engine.ask("¿Qué es el almacén JFK8 de Amazon en la ciudad?").id == "amazon-jfk8-what"
