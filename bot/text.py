@@ -206,10 +206,15 @@ class Lexicon:
                     # or "q dia" / "k dia" typed on a phone
                     for que in (INTERROGATIVE_QUE, "q", "k"):
                         phrases.setdefault(tuple(que if t == "que" else t for t in toks), canon)
+        stops = frozenset(t for w in stop_words for t in basic_tokens(w))
+        # "comité presupuesto senado" is "comité de presupuesto del senado" typed in a hurry
+        for toks, canon in list(phrases.items()):
+            bare = tuple(t for t in toks if t not in stops)
+            if 1 < len(bare) < len(toks):
+                phrases.setdefault(bare, canon)
         ordered = tuple(sorted(phrases.items(), key=lambda kv: -len(kv[0])))
         max_phrase = max((len(p) for p in phrases), default=1)
         words.setdefault(INTERROGATIVE_QUE, "what")
-        stops = frozenset(t for w in stop_words for t in basic_tokens(w))
         common = {stem(w) for w in common_words}
         # a canonical token is ordinary when a word it stands for is ("store": "stores",
         # "tienda"), not when it merely looks like one ("smalls" stands for "chris smalls")

@@ -100,6 +100,9 @@ def test_lexicon_rewrites_phrases_before_stop_words(bundled):
     assert lex.content_tokens("¿Quién firmó la orden ejecutiva?") == ["who", "sign", "eo"]
     assert "iatse" in lex.content_tokens("International Alliance of Theatrical Stage Employees")
     assert "alu" in lex.content_tokens("el sindicato de amazon")
+    # typed without its little words, a phrase is still the phrase
+    assert lex.content_tokens("comité presupuesto senado") == ["budgetcommittee"]
+    assert lex.content_tokens("grupo trabajo casa blanca") == ["taskforce", "whitehouse"]
 
 
 def test_lexicon_from_mapping():
