@@ -9,7 +9,7 @@ from typing import Any
 
 from bot.heap import collector_paused
 from bot.knowledge import Entry, KnowledgeBase, Problem, load_knowledge
-from bot.matcher import SHARED, Candidate, Decision, Matcher, MatchResult, Thresholds
+from bot.matcher import SHARED, Candidate, Decision, Matcher, Thresholds
 from bot.text import basic_tokens, cue_language, detect_language, language_cues
 
 MAX_QUESTION_CHARS = 500
@@ -181,9 +181,7 @@ class Engine:
             cues = language_cues(text, self.kb.lexicon)
             # keywords only ("resultado votacion jfk8"): the words' own language decides
             lang = cue_language(cues) if any(cues) else self._keyword_language(text)
-        if best is not None and (
-            result.decision is Decision.ANSWER or self._close_relatives(result)
-        ):
+        if best is not None and result.decision is Decision.ANSWER:
             entry = self._entry_for(best)
             if entry is not None:
                 answer = self.render(entry, lang, question=text, confidence=best.score, guild=guild)
@@ -197,16 +195,6 @@ class Engine:
         return Answer(
             text, False, None, None, "", best.score if best else 0.0, (), None, suggestions, lang
         )
-
-    def _close_relatives(self, result: MatchResult) -> bool:
-        """A tie between an entry and one it lists as related ("What is the IAM?" and "Who
-        organized at the Baltimore library?") is no real choice: the top one answers, and the
-        other is shown with it."""
-        cands = result.candidates
-        if len(cands) < 2 or cands[0].score < self.matcher.thresholds.sure_related:
-            return False
-        first, second = self._entry_for(cands[0]), self._entry_for(cands[1])
-        return first is not None and second is not None and second.id in first.related
 
     def _keyword_language(self, text: str) -> str:
         """Spanish when more of the words occur only in Spanish phrasings and answers than only

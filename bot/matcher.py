@@ -194,6 +194,7 @@ class Matcher:
         self._entry_types: dict[tuple[str, str], frozenset[str]] = {}
         self._entry_holds: dict[tuple[str, str], frozenset[str]] = {}
         self._answer_words: dict[tuple[str, str], frozenset[str]] = {}
+        self._related: dict[tuple[str, str], frozenset[str]] = {}
         self._postings: dict[str, set[int]] = defaultdict(set)
         self._entry_df: Counter[str] = Counter()
         self._exact: dict[frozenset[str], set[int]] = defaultdict(set)
@@ -251,6 +252,7 @@ class Matcher:
         self._by_entry[key] = ids
         self._entry_types[key] = frozenset(entry_tokens & QUESTION_WORDS)
         self._entry_holds[key] = _answer_holds(entry)
+        self._related[key] = frozenset(entry.related)
         answers = " ".join([entry.answer, *(tr.answer for tr in entry.translations.values())])
         self._answer_words[key] = frozenset(
             t
@@ -270,6 +272,7 @@ class Matcher:
         ids = self._by_entry.pop((owner, entry_id), None)
         self._entry_types.pop((owner, entry_id), None)
         self._entry_holds.pop((owner, entry_id), None)
+        self._related.pop((owner, entry_id), None)
         self._answer_words.pop((owner, entry_id), None)
         if not ids:
             return
@@ -783,8 +786,14 @@ class Matcher:
         if top < th.answer:
             return Decision.SUGGEST
         # a close second is a real choice, unless only the top phrasing names what the question
-        # names ("Titmouse")
-        close = len(ranked) > 1 and top < th.sure and top - ranked[1].score < th.tie_margin
-        if close and (ranked[1].names_all or not ranked[0].names_all):
-            return Decision.SUGGEST
-        return Decision.ANSWER
+        # names ("Titmouse"), or the second is an entry the top one lists as related ("What is
+        # the IAM?" and "Who organized at the Baltimore library?"): then the top one answers
+        # and the other is shown with it
+        if len(ranked) < 2 or top >= th.sure or top - ranked[1].score >= th.tie_margin:
+            return Decision.ANSWER
+        first, second = ranked[:2]
+        named = first.names_all and not second.names_all
+        related = second.entry_id in self._related.get((first.owner, first.entry_id), ())
+        if named or (related and top >= th.sure_related):
+            return Decision.ANSWER
+        return Decision.SUGGEST

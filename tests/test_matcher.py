@@ -170,6 +170,12 @@ def test_rare_spanish_verb_forms_are_ordinary_words_not_names(engine):
             "When was that?",
             "eo-14025-signed-date",
         ),
+        # its clause ties two related entries: the top one answers, as for a whole message
+        (
+            "Soy barista en Phoenix y la gerente dice que casi todas las tiendas votan que no al "
+            "sindicato. ¿En cuántas tiendas de Starbucks ganó el no, según las noticias?",
+            "starbucks-union-votes",
+        ),
         # "le puso" is a light verb, like "le dio": the deadline is what is asked
         (
             "Estudio derecho laboral en Bogotá y aquí las comisiones tardan años. ¿Qué plazo le "
