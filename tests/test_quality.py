@@ -85,6 +85,11 @@ def test_independent_set_never_answers_off_topic_or_near_miss_wrongly(engine):
         # and read in it
         ("holdout-es11.yaml", 0.93, 0.95),
         ("holdout-es12.yaml", 0.93, 0.9),
+        # independent, strictly blind through the eighth pass (54/60, 23/25 -> 56/60, 23/25;
+        # 54/60, 25/25 -> 55/60, 25/25), then read. Left: "¿Qué hacía Marty Walsh antes de ser
+        # secretario del Trabajo?" is answered with his role at the roundtable
+        ("holdout-es13.yaml", 0.93, 0.9),
+        ("holdout-es14.yaml", 0.9, 0.95),
         # independent, written at the start of the eighth pass (55/60, 23/25; 52/60, 24/25) and
         # read in it. Left: keyword queries with no Spanish word ("eo 13672 obama") are answered
         # in English
