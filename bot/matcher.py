@@ -626,7 +626,12 @@ class Matcher:
             # Nor is "how many *members*" by a count of something else ("recommendation total").
             kind = tokens[0]
             lacks = kind in _ANSWER_HOLDS and kind not in self._entry_holds[ph.key]
-            if kind == "howmany" and counted and counted not in ph.tokens | answer_words:
+            if (
+                kind == "howmany"
+                and counted
+                and counted not in ph.tokens
+                and counted not in answer_words
+            ):
                 lacks = True
             if lacks and pid not in exact_ids:
                 score *= self.thresholds.missing_fact_penalty

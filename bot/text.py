@@ -71,8 +71,9 @@ def question_parts(text: str) -> list[tuple[str, bool]]:
 
     A clause asks when it opens with "¿" or sits on either side of "y"/"and" with a question
     word ("¿Qué es la ALU y qué logró?", "What is the ALU and who leads it?"), or ends a
-    sentence that ends in "?" and asks nothing before it ("Bessemer, Alabama?" asks with its
-    first clause, not its last, and keeps "Alabama" as its own). In a message with no
+    sentence that ends in "?" and asks nothing before it ("¿Cuándo votan en Bessemer, en
+    Alabama?" asks with its first clause, not its last); a place after a comma ("Bessemer,
+    Alabama?") is no clause of its own. In a message with no
     question mark, a question word anywhere in a clause is enough; in one with a mark, a
     clause without one is context ("Cuando los organizadores se reunieron con Harris, ...").
     """
