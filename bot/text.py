@@ -48,16 +48,19 @@ QUESTION_WORDS = frozenset({"who", "what", "when", "where", "why", "how", "howma
 
 
 # Where a message splits into the questions it asks and the context around them: sentence ends,
-# an opening ¿ or ¡, commas, and "and"/"y" before a question word ("¿Qué es la ALU y qué logró?").
+# an opening ¿ or ¡, commas, and "and"/"y" before a question word ("¿Qué es la ALU y qué logró?"),
+# also as typed in chat ("y de q union es").
 _ASKING = (
     r"qu[eé]|qui[eé]n(?:es)?|cu[aá]ndo|cu[aá]nt[oa]s?|c[oó]mo|d[oó]nde|por\s+qu[eé]|cu[aá]l(?:es)?"
     r"|what|who|whom|whose|when|where|why|how|which"
+    r"|q|k|ke|xq|pq|kien(?:es)?"
 )
 # "y desde cuándo", "and since when": a preposition may come before the question word
 _PREPOSITIONS = r"a|con|de|desde|en|hasta|para|por|sobre|since|in|from|with|for|to|of"
 _PART_BREAK = re.compile(
     rf"(?<=[.!?;:])\s+|[¿¡]|,(?!\d)\s*"
-    rf"|\s+(?:y|e|o|pero|and|or|but)\s+(?=(?:(?:{_PREPOSITIONS})\s+)?(?:{_ASKING})\b)",
+    rf"|\s+(?:y|e|o|pero|and|or|but)\s+(?=(?:(?:{_PREPOSITIONS})\s+)?(?:{_ASKING})\b)"
+    r"(?!(?:q|k|qu[eé]|what)\W*$)",  # "...la quitaron o qué?" ends in a tag, not a question
     re.IGNORECASE,
 )
 _ASKS = re.compile(rf"\b(?:{_ASKING})\b", re.IGNORECASE)

@@ -61,6 +61,15 @@ def test_question_parts_split_context_from_the_questions_asked():
         ("Cuántas tiendas votaron", True),
         ("desde cuándo", True),
     ]
+    # question words as typed in chat join too; a trailing "o q" ("or what?") is no question
+    assert question_parts("el de REI como se llama y de q union es") == [
+        ("el de REI como se llama", True),
+        ("de q union es", True),
+    ]
+    assert question_parts("la 11246 ya no sirve, la quitaron o q") == [
+        ("la 11246 ya no sirve", False),
+        ("la quitaron o q", True),
+    ]
     # English has no "¿": a question word before "and" + another question word asks too
     assert question_parts("What is the ALU and who is its president?") == [
         ("What is the ALU", True),
