@@ -112,6 +112,13 @@ def test_lexicon_rewrites_phrases_before_stop_words(bundled):
     # typed without its little words, a phrase is still the phrase
     assert lex.content_tokens("comité presupuesto senado") == ["budgetcommittee"]
     assert lex.content_tokens("grupo trabajo casa blanca") == ["taskforce", "whitehouse"]
+    # how people address each other in chat says nothing about what they ask
+    assert lex.content_tokens("parce, brother, che: cuándo salió la EO") == lex.content_tokens(
+        "cuándo salió la EO"
+    )
+    # the topics talked about are not the talking: "¿De qué temas hablaron?"
+    topic, talk = lex.content_tokens("temas hablaron")
+    assert topic != talk and lex.content_tokens("asuntos") == [topic]
 
 
 def test_lexicon_from_mapping():
