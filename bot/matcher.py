@@ -97,6 +97,17 @@ PERSONAL_WORDS = frozenset(
         "nosotros",
     ]
 )
+# Asking the bot what it thinks or advises ("¿Qué opinas, va a ganar?"): no document says.
+_ASKS_OPINION = re.compile(
+    r"\b(?:opinas|piensas|pensas|crees|recomiendas|recomiendame|aconsejas|aconsejame"
+    r"|tu opinion|vale la pena|you think|you recommend|you advise|your opinion|should (?:i|we)"
+    r"|worth it)\b"
+)
+
+
+def asks_opinion(text: str) -> bool:
+    """Whether `text` asks what the bot thinks or advises ("¿Qué opinas, va a ganar?")."""
+    return bool(_ASKS_OPINION.search(" ".join(basic_tokens(text))))
 
 
 @dataclass(frozen=True)
@@ -408,9 +419,12 @@ class Matcher:
         split = question_parts(question)
         asking = sum(asks for _, asks in split)
         parts = self._question_parts(question, split) if not whole or asking > 1 else []
+        opinion = bool(parts) and asks_opinion(question)
         answered: dict[str, Candidate] = {}  # each asking clause's best answer
         for clause, part, context in parts:
-            part_ranked = self._rank_tokens(part, clause, allowed, 10, prune=True, optional=context)
+            part_ranked = self._rank_tokens(
+                part, clause, allowed, 10, prune=True, optional=context, opinion=opinion
+            )
             if self._decide(part_ranked) is not Decision.ANSWER:
                 continue
             if clause not in answered or part_ranked[0].score > answered[clause].score:
@@ -522,11 +536,13 @@ class Matcher:
         *,
         prune: bool,
         optional: list[str] | None = None,
+        opinion: bool = False,
     ) -> list[Candidate]:
         """Rank for `tokens`, the words of `question` (the text whose own words say whether it
         is about the asker). `optional` words (the ordinary words of the message's context: "Mi
         organizador me dijo que Biden firmó...") count for a phrasing that has them and need
-        not be explained by one that does not."""
+        not be explained by one that does not. `opinion`: the message around `question` asks
+        what the bot thinks."""
         if not tokens:
             return []
         resolved = self._resolve(tokens)
@@ -546,6 +562,7 @@ class Matcher:
         extra = [(target, credit) for target, credit in context if credit]
         q_types = frozenset(tokens) & QUESTION_WORDS
         q_personal = bool(PERSONAL_WORDS.intersection(basic_tokens(question)))
+        q_opinion = opinion or asks_opinion(question)
         q_numbers = {t for t in tokens if t.isdigit()}
         # The question's ordinary words (its predicate: "employees", "vote", "signed").
         q_plain = {
@@ -638,6 +655,8 @@ class Matcher:
             # "our meeting", "can I ...": about the asker's own situation, which the documents
             # cannot know, unless the phrasing itself is written that way (a server's entry).
             if q_personal and not ph.personal:
+                score *= self.thresholds.personal_penalty
+            if q_opinion:  # what the bot thinks: no phrasing is written that way
                 score *= self.thresholds.personal_penalty
             # "EO 11246" is not "EO 14025": a number in the question that the phrasing
             # replaces with another number names a different thing.

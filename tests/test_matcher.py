@@ -351,3 +351,16 @@ def test_a_question_about_something_no_phrasing_speaks_of_is_declined(engine):
     # the same unknown word elsewhere in the question weighs less: it is not what is asked
     assert engine.ask("¿Dónde trabaja Laura Garza?").id == "laura-garza-who"
     assert engine.ask("¿Qué es el almacén JFK8 de Amazon en la ciudad?").id == "amazon-jfk8-what"
+
+
+def test_asking_what_the_bot_thinks_is_not_answered_with_what_someone_said(engine):
+    # about the asker's own store, and what the bot thinks of it; the clause asked has no
+    # opinion word, the message around it does
+    question = "ke opinas, va a ganar el sindicato en mi Starbucks? la mitad tiene miedo"
+    assert engine.ask("va a ganar el sindicato en mi Starbucks?").answered
+    assert not engine.ask(question).answered
+    assert not engine.ask("What do you think about EO 14025?").answered
+    # what someone on record thought is what they said
+    assert engine.ask("¿Qué opinó Chris Smalls de la reunión con Harris?").id == (
+        "chris-smalls-statement"
+    )
