@@ -119,6 +119,7 @@ def test_lexicon_rewrites_phrases_before_stop_words(bundled):
     # the topics talked about are not the talking: "¿De qué temas hablaron?"
     topic, talk = lex.content_tokens("temas hablaron")
     assert topic != talk and lex.content_tokens("asuntos") == [topic]
+    assert lex.content_tokens("presta atención") == lex.content_tokens("prioriza")
 
 
 def test_lexicon_from_mapping():
