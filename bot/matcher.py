@@ -484,12 +484,14 @@ class Matcher:
             ]
             # the context's names say what the question is about; its other words may help
             names = [t for t in context if is_name(t)]
-            if not names and i and not any(is_name(t) for t in tokens):
+            vague = bool(i) and not own and not clauses[i - 1][2]
+            if i and (vague or (not names and not any(is_name(t) for t in tokens))):
                 # no names at all: "Leí que alguien de una biblioteca estuvo en la reunión.
-                # ¿Quién fue?" asks about what the sentence before it says
-                names = [
-                    t for t in clauses[i - 1][1] if t not in tokens and t not in QUESTION_WORDS
-                ]
+                # ¿Quién fue?" asks about what the sentence before it says; so does a clause
+                # that says nothing itself after one that asks nothing ("...me preguntó si
+                # Bernie tiene hijos, y no supe qué decirle. ¿Tú sabes?")
+                before = [t for t in clauses[i - 1][1] if t not in QUESTION_WORDS]
+                names = list(dict.fromkeys(names + [t for t in before if t not in tokens]))
             # but cannot make answerable what the clause asks about if no phrasing speaks of it
             # ("¿En qué *ciudad* trabaja Laura Garza y cuántos años lleva en Starbucks?")
             if names and (not tokens or self._knows(_focus(tokens))):

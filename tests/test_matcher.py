@@ -211,6 +211,14 @@ def test_a_question_with_no_names_asks_about_the_sentence_before_it(engine):
     assert not engine.ask(
         "Trabajo en una biblioteca pública en Chicago. Mi jefe nos grita mucho. ¿Qué hago?"
     ).answered
+    # a question that says nothing itself ("¿Tú sabes?") asks what the sentence before it
+    # says, not about whatever the message names
+    assert not engine.ask(
+        "Mi novio es fanático de Bernie Sanders. Me preguntó si Bernie tiene hijos, y no supe "
+        "qué decirle. ¿Tú sabes?"
+    ).answered
+    heard = "Un compa dice que Bernie Sanders le pidió algo a Biden sobre Amazon. ¿Tú sabes?"
+    assert engine.ask(heard).id == "sanders-amazon-contracts"
 
 
 def test_context_words_help_a_phrasing_that_has_them_and_cost_nothing_otherwise(engine):
