@@ -34,6 +34,8 @@ _MONTHS = (
     r"january|february|march|april|may|june|july|august|september|october|november|december|"
     r"enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|octubre|noviembre|diciembre"
 )
+# The canonical tokens of "still" and "now" (synonyms.yaml): a question about the present.
+_PRESENT = frozenset({"still", "now"})
 _ANSWER_HOLDS = {
     "when": re.compile(
         rf"\b(?:1[89]|20)\d\d\b|\b(?:{_MONTHS}|days?|weeks?|months?|years?|d[ií]as?|semanas?|"
@@ -601,6 +603,7 @@ class Matcher:
             and self._idf(target) >= self.thresholds.counted_weight
             else None
         )
+        present = {t for t, c, _ in query.values() if c} & _PRESENT
         query_joined = " ".join(sorted(t for t, c, _ in query.values() if c) or tokens)
         examined = 0
         for pid in shortlist:
@@ -651,6 +654,10 @@ class Matcher:
                 and counted not in ph.tokens
                 and counted not in answer_words
             ):
+                lacks = True
+            # "¿Sigue trabajando en Starbucks?": the documents' time, unless the entry speaks of
+            # what holds now ("EO 14025 is still in force: unverified")
+            if present and not (present & ph.tokens or present & answer_words):
                 lacks = True
             if lacks and pid not in exact_ids:
                 score *= self.thresholds.missing_fact_penalty

@@ -297,6 +297,19 @@ def test_an_ordinary_word_one_entry_happens_to_use_weighs_less_than_a_rare_name(
     assert engine.ask("¿En qué consiste la Orden Ejecutiva 14025?").id == "eo-14025-what"
 
 
+def test_a_question_about_now_needs_an_entry_that_speaks_of_now(engine):
+    # the documents are from 2021-2022: what someone does today is not in them
+    for question in (
+        "¿Laura Garza sigue trabajando en Starbucks o qué es lo que hace ahora?",
+        "Is Chris Smalls still the ALU president?",
+    ):
+        assert not engine.ask(question).answered
+    assert engine.ask("¿Dónde trabaja Laura Garza?").id == "laura-garza-who"
+    # unless the entry is about what holds now (and says it is unverified)
+    assert engine.ask("¿La orden 14025 sigue vigente?").id == "eo-14025-still-in-force"
+    assert engine.ask("¿El task force todavía existe?").id == "task-force-still-active"
+
+
 def test_a_when_or_how_many_question_needs_an_answer_with_a_date_or_number(engine):
     # the entry on why Smalls was fired gives no date: it does not answer "when"
     for question in ("When was Chris Smalls fired?", "¿En qué fecha despidieron a Chris Smalls?"):
