@@ -107,9 +107,9 @@ _ASKS_OPINION = re.compile(
 )
 
 
-def asks_opinion(text: str) -> bool:
-    """Whether `text` asks what the bot thinks or advises ("¿Qué opinas, va a ganar?")."""
-    return bool(_ASKS_OPINION.search(" ".join(basic_tokens(text))))
+def _asks_opinion(words: list[str]) -> bool:
+    """Whether a text's `basic_tokens` ask what the bot thinks ("¿Qué opinas, va a ganar?")."""
+    return bool(_ASKS_OPINION.search(" ".join(words)))
 
 
 @dataclass(frozen=True)
@@ -421,7 +421,7 @@ class Matcher:
         split = question_parts(question)
         asking = sum(asks for _, asks in split)
         parts = self._question_parts(question, split) if not whole or asking > 1 else []
-        opinion = bool(parts) and asks_opinion(question)
+        opinion = bool(parts) and _asks_opinion(basic_tokens(question))
         answered: dict[str, Candidate] = {}  # each asking clause's best answer
         for clause, part, context in parts:
             part_ranked = self._rank_tokens(
@@ -487,7 +487,7 @@ class Matcher:
             # the context's names say what the question is about; its other words may help
             names = [t for t in context if is_name(t)]
             vague = bool(i) and not own and not clauses[i - 1][2]
-            if i and (vague or (not names and not any(is_name(t) for t in tokens))):
+            if vague or (i and not names and not any(is_name(t) for t in tokens)):
                 # no names at all: "Leí que alguien de una biblioteca estuvo en la reunión.
                 # ¿Quién fue?" asks about what the sentence before it says; so does a clause
                 # that says nothing itself after one that asks nothing ("...me preguntó si
@@ -565,8 +565,9 @@ class Matcher:
         context = self._resolve([t for t in optional or [] if t not in query]).values()
         extra = [(target, credit) for target, credit in context if credit]
         q_types = frozenset(tokens) & QUESTION_WORDS
-        q_personal = bool(PERSONAL_WORDS.intersection(basic_tokens(question)))
-        q_opinion = opinion or asks_opinion(question)
+        words = basic_tokens(question)
+        q_personal = bool(PERSONAL_WORDS.intersection(words))
+        q_opinion = opinion or _asks_opinion(words)
         q_numbers = {t for t in tokens if t.isdigit()}
         # The question's ordinary words (its predicate: "employees", "vote", "signed").
         q_plain = {
