@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 from bot.heap import collector_paused
+from bot.i18n import t
 from bot.knowledge import Entry, KnowledgeBase, Problem, load_knowledge
 from bot.matcher import SHARED, Candidate, Decision, Matcher, Thresholds
 from bot.text import basic_tokens, cue_language, detect_language, language_cues
@@ -62,6 +64,7 @@ class Answer:
     lang: str
     related: tuple[Suggestion, ...] = field(default=())
     origin: str | None = None
+    silent_on: str | None = None  # declined: the known question the sources do not answer
 
     def joined(self, other: Answer) -> Answer:
         """This answer followed by another entry's, under its question: a message that asks
@@ -75,6 +78,13 @@ class Answer:
             note="\n\n".join(n for n in (self.note, other.note) if n) or None,
             related=tuple({r.id: r for r in related}.values()),
         )
+
+    def declined_text(self) -> tuple[str, str]:
+        """A declined answer's message and the heading of its suggestions, in its language."""
+        if self.silent_on:
+            return t("sources_silent", self.lang, question=self.silent_on), t("related", self.lang)
+        heading = t("suggestions", self.lang) + ("?" if self.lang == "en" else "")
+        return t("did_you_mean" if self.suggestions else "declined", self.lang), heading
 
     def to_json(self) -> dict[str, Any]:
         """The contract's JSON answer object."""
@@ -181,19 +191,34 @@ class Engine:
             cues = language_cues(text, self.kb.lexicon)
             # keywords only ("resultado votacion jfk8"): the words' own language decides
             lang = cue_language(cues) if any(cues) else self._keyword_language(text)
+        silent_on, suggestions = None, ()
         if best is not None and result.decision is Decision.ANSWER:
-            entry = self._entry_for(best)
-            if entry is not None:
-                answer = self.render(entry, lang, question=text, confidence=best.score, guild=guild)
-                for cand in result.also:
-                    if (other := self._entry_for(cand)) is not None:
-                        answer = answer.joined(self.render(other, lang, guild=guild))
+            found = [(c, e) for c in (best, *result.also) if (e := self._entry_for(c)) is not None]
+            shown = [(c, e) for c, e in found if not e.silent]
+            if shown:
+                (cand, entry), *others = shown
+                answer = self.render(entry, lang, question=text, confidence=cand.score, guild=guild)
+                for _cand, other in others:
+                    answer = answer.joined(self.render(other, lang, guild=guild))
                 return answer
-        suggestions = ()
+            if found:  # the sources do not answer it: say so and point to what they do say
+                silent = found[0][1]
+                silent_on = silent.text(lang)[0]
+                suggestions = self._related(silent, lang, guild)
         if result.decision is Decision.SUGGEST:
-            suggestions = self._suggestions(result.candidates, lang)
+            suggestions = self._suggestions(result.candidates, lang, guild)
         return Answer(
-            text, False, None, None, "", best.score if best else 0.0, (), None, suggestions, lang
+            text,
+            False,
+            None,
+            None,
+            "",
+            best.score if best else 0.0,
+            (),
+            None,
+            suggestions,
+            lang,
+            silent_on=silent_on,
         )
 
     def _keyword_language(self, text: str) -> str:
@@ -222,11 +247,6 @@ class Engine:
     ) -> Answer:
         """The answer object for a known entry (a match, a button press or /faq show)."""
         matched_q, answer, note = entry.text(lang)
-        related = tuple(
-            Suggestion(r.id, r.text(lang)[0], 1.0)
-            for rid in entry.related
-            if (r := self.entry(rid, guild)) is not None
-        )
         return Answer(
             question=question if question is not None else matched_q,
             answered=True,
@@ -238,14 +258,21 @@ class Engine:
             note=note,
             suggestions=(),
             lang=lang,
-            related=related,
+            related=self._related(entry, lang, guild),
             origin=entry.origin,
         )
 
     def suggest(
-        self, text: str, guild: str | None = None, limit: int = 25, lang: str | None = None
+        self,
+        text: str,
+        guild: str | None = None,
+        limit: int = 25,
+        lang: str | None = None,
+        *,
+        silent: bool = False,
     ) -> list[Suggestion]:
-        """Entries for autocomplete: ranked by the matcher on partial text, or the first ones."""
+        """Entries for autocomplete: ranked by the matcher on partial text, or the first ones.
+        Entries the sources are silent on are left out unless `silent` (moderators' lists)."""
         owners = {SHARED, guild} if guild else {SHARED}
         lang = lang or (detect_language(text) if text.strip() else "en")
         ranked = (
@@ -256,10 +283,11 @@ class Engine:
         out = [
             Suggestion(c.entry_id, e.text(lang)[0], c.score)
             for c in ranked
-            if (e := self._entry_for(c)) is not None
+            if (e := self._entry_for(c)) is not None and (silent or not e.silent)
         ]
         if len(out) < limit and not text.strip():
-            out += [Suggestion(e.id, e.text(lang)[0], 0.0) for e in self.entries(guild)[:limit]]
+            listed = (e for e in self.entries(guild) if silent or not e.silent)
+            out += [Suggestion(e.id, e.text(lang)[0], 0.0) for e in islice(listed, limit)]
         return out[:limit]
 
     def _entry_for(self, cand: Candidate) -> Entry | None:
@@ -267,13 +295,31 @@ class Engine:
             return self.kb.entries.get(cand.entry_id)
         return self._guild_entries.get(cand.owner, {}).get(cand.entry_id)
 
-    def _suggestions(self, cands: Iterable[Candidate], lang: str) -> tuple[Suggestion, ...]:
-        floor = self.matcher.thresholds.suggest
+    def _related(self, entry: Entry, lang: str, guild: str | None) -> tuple[Suggestion, ...]:
+        """The entry's related entries that answer something (not those the sources are
+        silent on)."""
         return tuple(
-            Suggestion(c.entry_id, e.text(lang)[0], round(c.score, 3))
-            for c in cands
-            if c.score >= floor and (e := self._entry_for(c)) is not None
+            Suggestion(r.id, r.text(lang)[0], 1.0)
+            for rid in entry.related
+            if (r := self.entry(rid, guild)) is not None and not r.silent
         )
+
+    def _suggestions(
+        self, cands: Iterable[Candidate], lang: str, guild: str | None
+    ) -> tuple[Suggestion, ...]:
+        """Candidates above the suggestion floor; one the sources are silent on stands for its
+        related entries."""
+        floor = self.matcher.thresholds.suggest
+        out: dict[str, Suggestion] = {}
+        for c in cands:
+            if c.score < floor or (e := self._entry_for(c)) is None:
+                continue
+            if not e.silent:
+                out.setdefault(e.id, Suggestion(e.id, e.text(lang)[0], round(c.score, 3)))
+                continue
+            for r in self._related(e, lang, guild):
+                out.setdefault(r.id, Suggestion(r.id, r.question, round(c.score, 3)))
+        return tuple(out.values())
 
     def _sources(self, entry: Entry) -> tuple[SourceRef, ...]:
         refs: list[SourceRef] = []

@@ -87,7 +87,10 @@ def format_text(answer: Answer) -> str:
     """A plain-text rendering of an answer for the terminal."""
     lang = answer.lang
     if not answer.answered:
-        lines = [t("declined", lang) if not answer.suggestions else t("did_you_mean", lang)]
+        text, heading = answer.declined_text()
+        lines = [text]
+        if answer.silent_on and answer.suggestions:
+            lines.append(f"{heading}:")
         lines += [f"  - {s.question} [{s.id}]" for s in answer.suggestions]
         return "\n".join(lines)
     lines = [answer.matched_question or "", "", answer.answer]

@@ -32,11 +32,11 @@ def answer_embed(answer: Answer) -> discord.Embed:
     """The embed for an answer: question, answer, note, sources with quotes, confidence."""
     lang = answer.lang
     if not answer.answered:
-        text = t("did_you_mean", lang) if answer.suggestions else t("declined", lang)
+        text, heading = answer.declined_text()
         embed = discord.Embed(description=text, colour=DECLINE_COLOUR)
         if answer.suggestions:
             embed.add_field(
-                name=t("suggestions", lang) + ("?" if lang == "en" else ""),
+                name=heading,
                 value=clip("\n".join(f"• {s.question}" for s in answer.suggestions), 1024),
                 inline=False,
             )

@@ -7,6 +7,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I don't know: my FAQ has no sourced answer to that question.",
         "es": "No lo sé: mis preguntas frecuentes no tienen una respuesta con fuentes para eso.",
     },
+    "sources_silent": {
+        "en": "I don't know: Steward's sources do not answer “{question}”.",
+        "es": "No lo sé: las fuentes de Steward no responden a «{question}».",
+    },
     "did_you_mean": {
         "en": "I'm not sure what you mean. Did you mean one of these?",
         "es": "No estoy seguro de lo que preguntas. ¿Quisiste decir alguna de estas?",

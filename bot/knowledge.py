@@ -35,6 +35,9 @@ MAX_NOTE = 600
 MAX_QUOTE = 500
 MAX_ALTERNATES = 40
 MAX_TAGS = 10
+# the tag of an entry whose question the sources do not answer ("Did Biden cut off Amazon's
+# contracts?"): Steward declines it, points to the related entries, and counts it as a gap
+SILENT_TAG = "not-in-sources"
 MAX_KNOWLEDGE_FILE_BYTES = 50_000_000  # the maintainers' own files; uploads keep the 1 MB limit
 # Below this much FAQ YAML, starting a worker process costs more than it saves (the shipped
 # knowledge is about 0.3 MB; the 10,000-entry benchmark 6-7 MB).
@@ -137,6 +140,11 @@ class Entry:
         if tr is None:
             return self.question, self.answer, self.note
         return tr.question, tr.answer, tr.note if tr.note else None
+
+    @property
+    def silent(self) -> bool:
+        """Whether this entry records a question the sources do not answer (`SILENT_TAG`)."""
+        return SILENT_TAG in self.tags
 
     def phrasings(self) -> list[tuple[str, str]]:
         """Every (language, phrasing) the matcher indexes for this entry."""

@@ -265,7 +265,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
         """Entries by id or question for what has been typed."""
         guild = str(interaction.guild_id) if interaction.guild_id else None
         lang = choose_language(interaction.locale, current)
-        found = self.bot.engine.suggest(current, guild, lang=lang)
+        found = self.bot.engine.suggest(current, guild, lang=lang, silent=True)
         needle = current.strip().casefold()
         by_id = [e for e in self.bot.engine.entries(guild) if needle and needle in e.id][:25]
         seen: set[str] = set()

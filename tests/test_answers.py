@@ -61,6 +61,35 @@ def test_unverified_facts_are_not_stated(engine):
     assert not lead.answered or "does not say" in lead.answer or "not" in lead.answer
 
 
+def test_a_question_the_sources_do_not_answer_is_declined_with_what_they_do_say(engine):
+    # entries tagged not-in-sources record such questions: Steward says it does not know and
+    # points to the related entries that are sourced
+    contracts = engine.ask("Did Biden cut off Amazon's federal contracts?")
+    data = contracts.to_json()
+    assert data["answered"] is False and data["answer"] == "" and data["sources"] == []
+    assert contracts.silent_on == "Did Biden cut off Amazon's federal contracts?"
+    assert [s.id for s in contracts.suggestions] == ["sanders-amazon-contracts"]
+    assert "do not answer" in contracts.declined_text()[0]
+    status = engine.ask("¿La orden 14025 sigue vigente?")
+    assert not status.answered and status.lang == "es"
+    assert status.silent_on == engine.entry("eo-14025-still-in-force").text("es")[0]
+    suggested = {s.id for s in status.suggestions}
+    assert "eo-14173-revoked-eo-11246" in suggested  # what was revoked: EO 11246
+    assert not any(engine.entry(i).silent for i in suggested)
+    # another question in the same message is still answered
+    both = engine.ask("¿Sigue vigente la 14025 y quién la firmó?")
+    assert both.answered and both.id == "eo-14025-signed-date"
+
+
+def test_autocomplete_offers_silent_entries_only_to_moderators(engine):
+    def ids(**kw):
+        return {s.id for s in engine.suggest("eo 14025 still in force", **kw)}
+
+    assert "eo-14025-still-in-force" not in ids()
+    assert "eo-14025-still-in-force" in ids(silent=True)
+    assert not any(engine.entry(s.id).silent for s in engine.suggest(""))
+
+
 @pytest.mark.parametrize("text", ["", "   ", "x" * (MAX_QUESTION_CHARS + 1)])
 def test_bad_questions_raise(engine, text):
     with pytest.raises(QuestionError):

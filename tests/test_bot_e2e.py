@@ -109,14 +109,27 @@ async def test_related_button_shows_that_entry(standin, steward):
 
 
 async def test_did_you_mean_offers_buttons(standin, steward):
+    # "union votes": Amazon's or Starbucks'? Steward asks back rather than guess
     ex = await standin.run_app_command(
-        steward, standin.slash_command("ask", {"question": "starbucks union"}, guild_id=GUILD_A)
+        steward, standin.slash_command("ask", {"question": "union votes"}, guild_id=GUILD_A)
     )
     embed = embed_of(ex.data)
-    if "title" in embed:  # answered outright: nothing to suggest
-        return
-    assert "Did you mean" in embed["fields"][0]["name"]
-    assert buttons(ex.data)
+    assert "title" not in embed and "Did you mean" in embed["fields"][0]["name"]
+    assert "steward:show:en:starbucks-union-votes" in {b["custom_id"] for b in buttons(ex.data)}
+
+
+async def test_what_the_sources_do_not_say_is_declined_with_related_answers(standin, steward):
+    question = "Did Biden cut off Amazon's federal contracts?"
+    ex = await standin.run_app_command(
+        steward, standin.slash_command("ask", {"question": question}, guild_id=GUILD_A)
+    )
+    embed = embed_of(ex.data)
+    assert "title" not in embed and "do not answer" in embed["description"]
+    assert embed["fields"][0]["name"] == "Related"
+    assert not any(f["name"].startswith("Sources") for f in embed["fields"])
+    assert [b["custom_id"] for b in buttons(ex.data)] == [
+        "steward:show:en:sanders-amazon-contracts"
+    ]
 
 
 async def test_direct_message_gets_the_same_answer(standin, steward):

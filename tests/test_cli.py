@@ -38,6 +38,13 @@ def test_ask_json_is_the_answer_object(capsys):
     assert data["answered"] and data["id"] == "eo-14025-signed-date" and data["lang"] == "en"
 
 
+def test_ask_text_says_when_the_sources_do_not_answer(capsys):
+    assert main(["ask", "was eo 14025 revoked?"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("I don't know: Steward's sources do not answer")
+    assert "Related:" in out and "[eo-14173-revoked-eo-11246]" in out and "Sources:" not in out
+
+
 def test_ask_lang_option(capsys):
     assert main(["ask", "--json", "--lang", "es", "When was Executive Order 14025 signed?"]) == 0
     data = json.loads(capsys.readouterr().out)
