@@ -249,7 +249,7 @@ class Matcher:
             pid = self._next_id
             self._next_id += 1
             token_set = frozenset(toks)
-            personal = bool(PERSONAL_WORDS.intersection(words))
+            personal = self._is_personal(words)
             asked = [clause for clause, asks in question_parts(text) if asks]
             says = SAID in (
                 {t for clause in asked for t in self.lexicon.content_tokens(clause)}
@@ -394,6 +394,11 @@ class Matcher:
         longer = itertools.takewhile(lambda t: t.startswith(token), vocab[start:])
         close = [t for t in longer if len(t) - len(token) <= 3]
         return spellings[min(close, key=len)] if close else None
+
+    def _is_personal(self, words: list[str]) -> bool:
+        """Whether `basic_tokens` speak of the asker ("our meeting", "mi tienda"), beyond a
+        polite frame ("¿Me podría decir...?", a phrase of the stop word "please")."""
+        return bool(PERSONAL_WORDS.intersection(self.lexicon.without_dropped_phrases(words)))
 
     def _resolve(self, tokens: list[str]) -> dict[str, tuple[str, float]]:
         """Map each query token to (indexed token, credit); unknown tokens keep credit 0."""
@@ -566,7 +571,7 @@ class Matcher:
         extra = [(target, credit) for target, credit in context if credit]
         q_types = frozenset(tokens) & QUESTION_WORDS
         words = basic_tokens(question)
-        q_personal = bool(PERSONAL_WORDS.intersection(words))
+        q_personal = self._is_personal(words)
         q_opinion = opinion or _asks_opinion(words)
         q_numbers = {t for t in tokens if t.isdigit()}
         # The question's ordinary words (its predicate: "employees", "vote", "signed").

@@ -239,15 +239,30 @@ class Lexicon:
             if tok in starts:
                 found = self._phrase_at(toks, i)
                 if found:
-                    out.append(found[0])
+                    if found[0] not in self.stop_words:  # "tuvo lugar" drops out like "held"
+                        out.append(found[0])
                     i += found[1]
                     continue
             i += 1
             canon = self.words.get(tok)
-            if canon is not None:
+            if canon is not None and canon not in self.stop_words:
                 out.append(canon)
-            elif tok not in self.stop_words:
+            elif canon is None and tok not in self.stop_words:
                 out.append(stem(tok))
+        return out
+
+    def without_dropped_phrases(self, toks: list[str]) -> list[str]:
+        """`toks` without the phrases that drop out as stop words ("¿me podría decir...?")."""
+        out: list[str] = []
+        starts = self._phrase_starts()
+        i = 0
+        while i < len(toks):
+            found = self._phrase_at(toks, i) if toks[i] in starts else None
+            if found and found[0] in self.stop_words:
+                i += found[1]
+                continue
+            out.append(toks[i])
+            i += 1
         return out
 
     def _phrase_at(self, toks: list[str], i: int) -> tuple[str, int] | None:

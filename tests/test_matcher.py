@@ -297,6 +297,16 @@ def test_an_ordinary_word_one_entry_happens_to_use_weighs_less_than_a_rare_name(
     assert engine.ask("¿En qué consiste la Orden Ejecutiva 14025?").id == "eo-14025-what"
 
 
+def test_a_polite_frame_is_not_a_question_about_the_asker(engine):
+    # "¿Me podría decir...?" asks the bot politely; "mi tienda" is about the asker's own store
+    for question in (
+        "¿Me podría decir cuál es el nombre oficial de la orden de Biden de 2021?",
+        "could you tell me the official name of biden's 2021 order on workers?",
+    ):
+        assert engine.ask(question).id == "eo-14025-title"
+    assert not engine.ask("¿Me pueden decir cuántas tiendas tiene mi empresa?").answered
+
+
 def test_a_question_about_now_needs_an_entry_that_speaks_of_now(engine):
     # the documents are from 2021-2022: what someone does today is not in them
     for question in (

@@ -120,6 +120,27 @@ def test_lexicon_rewrites_phrases_before_stop_words(bundled):
     topic, talk = lex.content_tokens("temas hablaron")
     assert topic != talk and lex.content_tokens("asuntos") == [topic]
     assert lex.content_tokens("presta atención") == lex.content_tokens("prioriza")
+    # that an event took place is what every question about it assumes
+    for held in (
+        "¿Cuándo tuvo lugar la mesa redonda?",
+        "¿Cuándo se llevó a cabo la mesa redonda?",
+        "When was the roundtable held?",
+        "when did the roundtable take place",
+    ):
+        assert lex.content_tokens(held) == ["when", "roundtable"]
+    # and a polite frame asks the bot: neither "tell" (what someone said) nor "me" (the asker)
+    framed = "could you tell me when the roundtable took place"
+    assert lex.content_tokens(framed) == ["when", "roundtable"]
+    assert "me" not in lex.without_dropped_phrases(framed.split())
+    told = ["me", "dijo", "mi", "jefe"]
+    assert lex.without_dropped_phrases(told) == told
+
+
+def test_lexicon_drops_a_phrase_whose_canonical_token_is_a_stop_word():
+    lex = Lexicon.from_mapping({"held": ["tuvo lugar"], "say": ["dijo"]}, ["held", "la"])
+    assert lex.content_tokens("la junta tuvo lugar") == ["junt"]
+    assert lex.content_tokens("la junta was held") == ["junt", "was"]
+    assert lex.content_tokens("dijo") == ["say"]
 
 
 def test_lexicon_from_mapping():
