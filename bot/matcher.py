@@ -120,7 +120,7 @@ class Thresholds:
     suggest: float = 0.3  # at or above (and below answer): "did you mean"
     tie_margin: float = 0.02  # top two entries closer than this and below `sure`: ask which
     sure: float = 0.85  # above this the top entry is answered even when another is close
-    sure_related: float = 0.6  # ... or above this, when the close one is a related entry
+    sure_related: float = 0.55  # ... or above this, when the close one is a related entry
     question_word_weight: float = 0.35  # "who"/"when" count, but little
     question_type_penalty: float = 0.7  # "who ..." against a phrasing asking "when ..."
     missing_fact_penalty: float = 0.5  # "when ..." against an answer with no date, and the like
