@@ -192,19 +192,21 @@ class Engine:
             # keywords only ("resultado votacion jfk8"): the words' own language decides
             lang = cue_language(cues) if any(cues) else self._keyword_language(text)
         silent_on, suggestions = None, ()
-        if best is not None and result.decision is Decision.ANSWER:
-            found = [(c, e) for c in (best, *result.also) if (e := self._entry_for(c)) is not None]
-            shown = [(c, e) for c, e in found if not e.silent]
-            if shown:
-                (cand, entry), *others = shown
-                answer = self.render(entry, lang, question=text, confidence=cand.score, guild=guild)
-                for _cand, other in others:
-                    answer = answer.joined(self.render(other, lang, guild=guild))
+        entry = self._entry_for(best) if best else None
+        if entry is not None and result.decision is Decision.ANSWER:
+            others = [e for c in result.also if (e := self._entry_for(c)) is not None]
+            if not entry.silent:
+                answer = self.render(entry, lang, question=text, confidence=best.score, guild=guild)
+                for other in others:
+                    if not other.silent:
+                        answer = answer.joined(self.render(other, lang, guild=guild))
                 return answer
-            if found:  # the sources do not answer it: say so and point to what they do say
-                silent = found[0][1]
-                silent_on = silent.text(lang)[0]
-                suggestions = self._related(silent, lang, guild)
+            # what the message mainly asks, the sources do not answer: say so, and point to
+            # what they do say and to the message's other questions
+            silent_on = entry.text(lang)[0]
+            pointers = [*self._related(entry, lang, guild)]
+            pointers += [Suggestion(e.id, e.text(lang)[0], 1.0) for e in others if not e.silent]
+            suggestions = tuple({s.id: s for s in pointers}.values())
         if result.decision is Decision.SUGGEST:
             suggestions = self._suggestions(result.candidates, lang, guild)
         return Answer(

@@ -76,9 +76,10 @@ def test_a_question_the_sources_do_not_answer_is_declined_with_what_they_do_say(
     suggested = {s.id for s in status.suggestions}
     assert "eo-14173-revoked-eo-11246" in suggested  # what was revoked: EO 11246
     assert not any(engine.entry(i).silent for i in suggested)
-    # another question in the same message is still answered
-    both = engine.ask("¿Sigue vigente la 14025 y quién la firmó?")
-    assert both.answered and both.id == "eo-14025-signed-date"
+    # a message that mainly asks it is declined too; its other questions are offered
+    both = engine.ask("¿Qué votó el Senado tras la audiencia? ¿Le quitaron los contratos a Amazon?")
+    assert not both.answered and both.silent_on
+    assert {s.id for s in both.suggestions} >= {"sanders-amazon-contracts", "senate-hearing-topic"}
 
 
 def test_autocomplete_offers_silent_entries_only_to_moderators(engine):
