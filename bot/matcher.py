@@ -36,6 +36,8 @@ _MONTHS = (
 )
 # The canonical tokens of "still" and "now" (synonyms.yaml): a question about the present.
 _PRESENT = frozenset({"still", "now"})
+# ... and of "before" with "become": before someone became what the documents call them
+_EARLIER = frozenset({"before", "become"})
 _ANSWER_HOLDS = {
     "when": re.compile(
         rf"\b(?:1[89]|20)\d\d\b|\b(?:{_MONTHS}|days?|weeks?|months?|years?|d[ií]as?|semanas?|"
@@ -609,7 +611,10 @@ class Matcher:
             and self._idf(target) >= self.thresholds.counted_weight
             else None
         )
-        present = {t for t, c, _ in query.values() if c} & _PRESENT
+        asked = {t for t, _c, _w in query.values()}
+        present = {t for t, c, _ in query.values() if c} & _PRESENT or (
+            _EARLIER if asked >= _EARLIER else set()
+        )
         query_joined = " ".join(sorted(t for t, c, _ in query.values() if c) or tokens)
         examined = 0
         for pid in shortlist:
@@ -661,8 +666,8 @@ class Matcher:
                 and counted not in answer_words
             ):
                 lacks = True
-            # "¿Sigue trabajando en Starbucks?": the documents' time, unless the entry speaks of
-            # what holds now ("EO 14025 is still in force: unverified")
+            # "¿Sigue trabajando en Starbucks?", "¿Qué hacía Walsh antes de ser secretario?":
+            # not the documents' time, unless the entry speaks of that time
             if present and not (present & ph.tokens or present & answer_words):
                 lacks = True
             if lacks and pid not in exact_ids:

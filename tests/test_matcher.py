@@ -312,9 +312,15 @@ def test_a_question_about_now_needs_an_entry_that_speaks_of_now(engine):
     for question in (
         "¿Laura Garza sigue trabajando en Starbucks o qué es lo que hace ahora?",
         "Is Chris Smalls still the ALU president?",
+        # nor what someone did before they became what the documents call them
+        "¿Qué hacía Marty Walsh antes de ser secretario del Trabajo?",
+        "What did Marty Walsh do before becoming labor secretary?",
     ):
         assert not engine.ask(question).answered
     assert engine.ask("¿Dónde trabaja Laura Garza?").id == "laura-garza-who"
+    assert engine.ask(
+        "¿Con cuántos compañeros protestó Smalls antes de que lo despidieran?"
+    ).id == ("chris-smalls-protest-size")
     # unless the entry is about what holds now (here: that the sources do not say)
     assert engine.matcher.match("¿La orden 14025 sigue vigente?").best.entry_id == (
         "eo-14025-still-in-force"
