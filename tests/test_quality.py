@@ -100,15 +100,23 @@ def test_independent_set_never_answers_off_topic_or_near_miss_wrongly(engine):
         ("holdout-es17.yaml", 0.9, 0.95),
         ("holdout-es18.yaml", 0.93, 0.9),
         # independent, strictly blind through the ninth pass (55/60, 22/25 -> 56/60, 22/25;
-        # 55/60, 23/25 -> 55/60, 23/25), then read. Left: "¿En qué trabajaba Marty Walsh antes
-        # de ser secretario...?" and what Amazon answered Sanders (the entry saying the sources
-        # do not say) are answered
+        # 55/60, 23/25 -> 55/60, 23/25), then read. "¿En qué trabajaba Marty Walsh antes de ser
+        # secretario...?" and what Amazon answered Sanders are declined since the tenth pass
         ("holdout-es19.yaml", 0.93, 0.95),
         ("holdout-es20.yaml", 0.9, 0.9),
         # independent, written at the start of the ninth pass (53/60, 25/25; 55/60, 24/25) and
         # read in it
         ("holdout-es21.yaml", 0.93, 0.95),
         ("holdout-es22.yaml", 0.95, 0.95),
+        # independent, strictly blind through the tenth pass (56/60, 25/25 -> 56/60, 25/25;
+        # 55/60, 24/25 -> 55/60, 25/25), then read. Left: long messages whose question leans on
+        # the story before it ("Que dia fue eso y quien del gobierno estaba?")
+        ("holdout-es23.yaml", 0.93, 0.95),
+        ("holdout-es24.yaml", 0.9, 0.95),
+        # independent, written at the start of the tenth pass (53/60, 25/25; 57/60, 23/25) and
+        # read in it
+        ("holdout-es25.yaml", 0.95, 0.95),
+        ("holdout-es26.yaml", 0.95, 0.95),
         # Spanish as warehouse, retail and food-service workers type it. Left to the code:
         # "horario de la biblioteca publica de Baltimore" is answered, because an unknown
         # ordinary word ("horario") weighs too little
