@@ -191,9 +191,10 @@ class Engine:
             cues = language_cues(text, self.kb.lexicon)
             # keywords only ("resultado votacion jfk8"): the words' own language decides
             lang = cue_language(cues) if any(cues) else self._keyword_language(text)
-        silent_on, suggestions = None, ()
-        entry = self._entry_for(best) if best else None
-        if entry is not None and result.decision is Decision.ANSWER:
+        silent_on: str | None = None
+        suggestions: tuple[Suggestion, ...] = ()
+        entry = self._entry_for(best) if best is not None else None
+        if best is not None and entry is not None and result.decision is Decision.ANSWER:
             others = [e for c in result.also if (e := self._entry_for(c)) is not None]
             if not entry.silent:
                 answer = self.render(entry, lang, question=text, confidence=best.score, guild=guild)
