@@ -11,7 +11,8 @@ from typing import Any
 from bot.heap import collector_paused
 from bot.i18n import t
 from bot.knowledge import Entry, KnowledgeBase, Problem, load_knowledge
-from bot.matcher import SHARED, Candidate, Decision, Matcher, Thresholds
+from bot.matcher import SHARED, Candidate, Decision, Matcher
+from bot.semantic import BUNDLED_VECTORS, SemanticIndex, VectorCache, default_embedder
 from bot.text import basic_tokens, cue_language, detect_language, language_cues
 
 MAX_QUESTION_CHARS = 500
@@ -117,11 +118,30 @@ def validate_question(question: str) -> str:
 class Engine:
     """Shared knowledge plus each server's own entries, one index over all of them."""
 
-    def __init__(self, kb: KnowledgeBase, thresholds: Thresholds | None = None) -> None:
+    def __init__(
+        self,
+        kb: KnowledgeBase,
+        *,
+        semantic: bool = True,
+        data_dir: Path | None = None,
+        background: bool = False,
+    ) -> None:
+        """`semantic`: use the sentence-embedding retriever when the model loads here (see
+        `bot.semantic`); `data_dir`: where computed vectors are kept across runs;
+        `background`: compute missing vectors of the shared knowledge in a thread (the bot)
+        rather than before the first answer (the CLI)."""
         self.kb = kb
-        self.matcher = Matcher(kb.lexicon, thresholds) if thresholds else Matcher(kb.lexicon)
+        embedder = default_embedder() if semantic else None
+        index = None
+        if embedder is not None:
+            cache = VectorCache(
+                kb.root / BUNDLED_VECTORS, data_dir / "vectors" if data_dir else None
+            )
+            index = SemanticIndex(embedder, cache)
+        self.matcher = Matcher(kb.lexicon, index)
+        self._background = background
         with collector_paused():
-            self.matcher.add_all(kb.entries.values())
+            self.matcher.load(kb.entries.values(), SHARED, background=background)
         self._guild_entries: dict[str, dict[str, Entry]] = {}
         self._word_languages: dict[str, str] | None = None  # word -> the one language using it
 
@@ -145,39 +165,35 @@ class Engine:
         return self.kb.entries.get(entry_id)
 
     def put(self, entry: Entry, guild: str | None) -> None:
-        """Add or replace an entry (shared when `guild` is None); the index updates in place."""
+        """Add or replace an entry (shared when `guild` is None); both indexes update at once,
+        so the next question finds it by meaning too."""
         if guild is None:
             self.kb.entries[entry.id] = entry
-            self.matcher.add(entry, SHARED)
         else:
             self._guild_entries.setdefault(guild, {})[entry.id] = entry
-            self.matcher.add(entry, guild)
+        self.matcher.add(entry, guild or SHARED)
 
     def drop(self, entry_id: str, guild: str | None) -> None:
-        """Remove an entry from the knowledge and the index."""
+        """Remove an entry from the knowledge and the indexes."""
         if guild is None:
             self.kb.entries.pop(entry_id, None)
-            self.matcher.remove(entry_id, SHARED)
         else:
             self._guild_entries.get(guild, {}).pop(entry_id, None)
-            self.matcher.remove(entry_id, guild)
+        self.matcher.remove(entry_id, guild or SHARED)
 
     def replace_guild(self, guild: str, entries: Iterable[Entry]) -> None:
         """Swap a server's whole set of entries."""
-        for old in list(self._guild_entries.get(guild, {})):
-            self.drop(old, guild)
-        for entry in entries:
-            self.put(entry, guild)
+        entries = list(entries)
+        self._guild_entries[guild] = {e.id: e for e in entries}
+        self.matcher.load(entries, guild)
 
     def replace_shared(self, kb: KnowledgeBase) -> None:
         """Swap the shared knowledge (after a validated reload)."""
-        for old in list(self.kb.entries):
-            self.matcher.remove(old, SHARED)
         self.kb = kb
         self._word_languages = None
         self.matcher.lexicon = kb.lexicon
         with collector_paused():
-            self.matcher.add_all(kb.entries.values())
+            self.matcher.load(kb.entries.values(), SHARED, background=self._background)
 
     # -- asking ---------------------------------------------------------------------------
 
@@ -278,11 +294,7 @@ class Engine:
         Entries the sources are silent on are left out unless `silent` (moderators' lists)."""
         owners = {SHARED, guild} if guild else {SHARED}
         lang = lang or (detect_language(text) if text.strip() else "en")
-        ranked = (
-            self.matcher.rank(self.matcher.complete(text), owners, limit=limit)
-            if text.strip()
-            else []
-        )
+        ranked = self.matcher.autocomplete(text, owners, limit) if text.strip() else []
         out = [
             Suggestion(c.entry_id, e.text(lang)[0], c.score)
             for c in ranked
@@ -312,7 +324,7 @@ class Engine:
     ) -> tuple[Suggestion, ...]:
         """Candidates above the suggestion floor; one the sources are silent on stands for its
         related entries."""
-        floor = self.matcher.thresholds.suggest
+        floor = self.matcher.policy((SHARED,)).suggest
         out: dict[str, Suggestion] = {}
         for c in cands:
             if c.score < floor or (e := self._entry_for(c)) is None:
@@ -351,11 +363,13 @@ class Engine:
         return tuple(refs)
 
 
-def load_engine(root: Path) -> tuple[Engine, list[Problem]]:
+def load_engine(
+    root: Path, data_dir: Path | None = None, *, background: bool = False
+) -> tuple[Engine, list[Problem]]:
     """Load, validate and index a knowledge directory as one bulk build (see `bot.heap`).
 
     The engine serves only the valid entries; callers refuse to run when there are problems.
     """
     with collector_paused():
         kb, problems = load_knowledge(root)
-        return Engine(kb), problems
+        return Engine(kb, data_dir=data_dir, background=background), problems

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from bot.answers import Answer, Engine, QuestionError, load_engine
-from bot.evaluation import EvalFileError, load_cases, run_eval, summarise
+from bot.evaluation import METRICS, EvalFileError, load_suite, run_suite, summarise
 from bot.i18n import t
 from bot.knowledge import load_knowledge
 from bot.paths import default_data_dir, default_knowledge_dir
@@ -55,8 +55,32 @@ def _parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", parents=[common], help="score a labelled question file")
     ev.add_argument("file", type=Path)
     ev.add_argument("--json", action="store_true", help="machine-readable output")
+    ev.add_argument(
+        "--min",
+        nargs="+",
+        default=[],
+        metavar="KIND=FRACTION",
+        type=_floor,
+        help="exit 1 when a kind (answerable, abstain, confusable, spanish, spanish_abstain, "
+        "server) scores below FRACTION",
+    )
     sub.add_parser("run", parents=[common], help="start the Discord bot")
     return parser
+
+
+def _floor(text: str) -> tuple[str, float]:
+    """`KIND=FRACTION` for `steward eval --min`."""
+    kind, _, value = text.partition("=")
+    metric = METRICS.get(kind, kind)
+    if metric not in METRICS.values():
+        raise argparse.ArgumentTypeError(f"unknown kind '{kind}' ({', '.join(METRICS)})")
+    try:
+        fraction = float(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not KIND=FRACTION") from None
+    if not 0 <= fraction <= 1:
+        raise argparse.ArgumentTypeError(f"{fraction} is not between 0 and 1")
+    return metric, fraction
 
 
 def _knowledge_dir(args: argparse.Namespace) -> Path:
@@ -64,7 +88,7 @@ def _knowledge_dir(args: argparse.Namespace) -> Path:
 
 
 def _engine(args: argparse.Namespace) -> Engine:
-    engine, problems = load_engine(_knowledge_dir(args))
+    engine, problems = load_engine(_knowledge_dir(args), args.data or default_data_dir())
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
@@ -171,7 +195,7 @@ def _check(args: argparse.Namespace) -> int:
 
 def _eval(args: argparse.Namespace) -> int:
     try:
-        cases = load_cases(args.file.read_text(encoding="utf-8"))
+        suite = load_suite(args.file.read_text(encoding="utf-8"))
     except OSError as exc:
         print(f"steward: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
         return 2
@@ -180,15 +204,28 @@ def _eval(args: argparse.Namespace) -> int:
         return 2
     engine = _engine(args)
     guild = str(args.guild) if args.guild else None
-    summary = summarise(run_eval(cases, lambda q: engine.ask(q, guild, args.lang)))
+
+    def entry_text(entry_id: str, lang: str) -> str | None:
+        entry = engine.entry(entry_id, guild)
+        return entry.text(lang)[1] if entry else None
+
+    summary = summarise(run_suite(suite, engine, guild, args.lang), entry_text)
+    below = [
+        f"{metric} {summary['scores'][metric]['score']:.1%} < {floor:.1%}"
+        for metric, floor in args.min
+        if metric in summary["scores"] and summary["scores"][metric]["score"] < floor
+    ]
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=2))
-        return 0
-    for metric, s in summary["scores"].items():
-        print(f"{metric}: {s['passed']}/{s['total']} ({s['score']:.1%})")
-    for f in summary["failures"]:
-        print(f"FAIL [{f['section']}] {f['question']!r}: {f['why']}")
-    return 0
+    else:
+        for metric, s in summary["scores"].items():
+            print(f"{metric}: {s['passed']}/{s['total']} ({s['score']:.1%})")
+        print("confusion: " + ", ".join(f"{k} {v}" for k, v in summary["confusion"].items()))
+        for f in summary["failures"]:
+            print(f"FAIL [{f['section']}] {f['question']!r}: {f['why']}")
+    for line in below:
+        print(f"steward: below the floor: {line}", file=sys.stderr)
+    return 1 if below else 0
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -1,15 +1,36 @@
-"""`steward eval`: score the engine on a labelled question file (the format of eval/dev.yaml)."""
+"""`steward eval`: score the engine on a labelled question file (the format of eval/dev.yaml).
+
+Besides the dev set's sections, a file may hold `server_entries` (a server's own FAQ entries,
+as moderators write them) and `server` (questions those entries answer): the entries are put
+in a server of their own for the run, and each `server` question is also asked from another
+server, where it must not get them (nothing leaks).
+"""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from bot.answers import Answer, QuestionError
+from bot.knowledge import Entry, parse_entry_list
 from bot.yamlsafe import YamlError, load_yaml
 
-SECTIONS = ("answerable", "abstain", "confusable", "spanish", "spanish_abstain")
+if TYPE_CHECKING:
+    from bot.answers import Engine
+
+SECTIONS = ("answerable", "abstain", "confusable", "spanish", "spanish_abstain", "server")
+METRICS = {
+    "answerable": "answerable_accuracy",
+    "abstain": "abstention_accuracy",
+    "confusable": "near_miss_accuracy",
+    "spanish": "spanish_accuracy",
+    "spanish_abstain": "spanish_abstention_accuracy",
+    "server": "server_accuracy",
+}
+EVAL_GUILD = "eval-server"  # where a file's server entries live during a run
+OTHER_GUILD = "eval-elsewhere"  # another server, which must never see them
 _SPANISH_MARKERS = ("¿", "á", "é", "í", "ó", "ú", "ñ", " el ", " la ", " de ", " que ", " los ")
 
 
@@ -37,7 +58,20 @@ class Outcome:
     answer: Answer | None
 
 
+@dataclass
+class Suite:
+    """A question file: its cases and the server entries its `server` cases are about."""
+
+    cases: list[Case]
+    server_entries: list[Entry] = field(default_factory=list)
+
+
 def load_cases(text: str) -> list[Case]:
+    """The cases of an eval file (see `load_suite`)."""
+    return load_suite(text).cases
+
+
+def load_suite(text: str) -> Suite:
     """Parse an eval file; raise `EvalFileError` with a clear message when it is malformed."""
     try:
         data = load_yaml(text)
@@ -46,7 +80,11 @@ def load_cases(text: str) -> list[Case]:
     if not isinstance(data, dict):
         raise EvalFileError("an eval file is a mapping of sections to lists of questions")
     cases: list[Case] = []
+    server: list[Entry] = []
     for section, items in data.items():
+        if section == "server_entries":
+            server = _server_entries(items)
+            continue
         if section not in SECTIONS:
             raise EvalFileError(
                 f"unknown section '{section}' (expected one of {', '.join(SECTIONS)})"
@@ -59,7 +97,17 @@ def load_cases(text: str) -> list[Case]:
                 raise EvalFileError(f"{section}: 'expect' must be a list of lists of text")
             forbid = item.get("forbid") or []
             cases.append(Case(section, item["q"], [list(g) for g in expect], list(forbid)))
-    return cases
+    if any(c.section == "server" for c in cases) and not server:
+        raise EvalFileError("'server' questions need 'server_entries'")
+    return Suite(cases, server)
+
+
+def _server_entries(items: Any) -> list[Entry]:
+    """A file's server entries, parsed and checked as a moderator's import would be."""
+    entries, problems = parse_entry_list(items or [], "server_entries", EVAL_GUILD)
+    if problems:
+        raise EvalFileError(f"server_entries: {problems[0].message}")
+    return entries
 
 
 def _looks_spanish(text: str) -> bool:
@@ -111,17 +159,66 @@ def run_eval(cases: list[Case], ask: Callable[[str], Answer]) -> list[Outcome]:
     return outcomes
 
 
-def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
-    """Scores per metric plus every failure."""
-    names = {
-        "answerable": "answerable_accuracy",
-        "abstain": "abstention_accuracy",
-        "confusable": "near_miss_accuracy",
-        "spanish": "spanish_accuracy",
-        "spanish_abstain": "spanish_abstention_accuracy",
-    }
+def run_suite(
+    suite: Suite, engine: Engine, guild: str | None = None, lang: str = "auto"
+) -> list[Outcome]:
+    """Run a file on an engine: its server entries go into a server of their own for the run
+    (and out again after); `server` questions are asked there, and from another server, where
+    getting one of those entries is a leak and fails the case."""
+    if suite.server_entries:
+        engine.replace_guild(EVAL_GUILD, suite.server_entries)
+    own = {e.id for e in suite.server_entries}
+    try:
+        outcomes = []
+        for case in suite.cases:
+            where = EVAL_GUILD if case.section == "server" else guild
+            [outcome] = run_eval([case], lambda q, w=where: engine.ask(q, w, lang))
+            if case.section == "server":
+                leaked = engine.ask(case.q, OTHER_GUILD, lang)
+                if leaked.id in own:
+                    outcome = Outcome(case, False, f"leaked to another server: {leaked.id}", leaked)
+            outcomes.append(outcome)
+        return outcomes
+    finally:
+        if suite.server_entries:
+            engine.replace_guild(EVAL_GUILD, [])
+
+
+def _confusion(outcomes: list[Outcome], right_first: Callable[[Outcome], bool]) -> dict[str, int]:
+    """How the questions that should be answered went."""
+    out: Counter[str] = Counter()
+    for o in outcomes:
+        if o.case.section not in ("answerable", "spanish", "server"):
+            if o.answer is not None and o.answer.answered and not o.passed:
+                out["answered_when_it_should_not"] += 1
+            continue
+        if o.passed:
+            out["answered_right"] += 1
+        elif o.answer is not None and o.answer.answered:
+            out["answered_wrong"] += 1
+        elif o.answer is not None and o.answer.suggestions and right_first(o):
+            out["did_you_mean_right_first"] += 1
+        else:
+            out["declined_wrongly"] += 1
+    return dict(out)
+
+
+def summarise(
+    outcomes: list[Outcome], entry_text: Callable[[str, str], str | None] | None = None
+) -> dict[str, Any]:
+    """Scores per metric, a confusion summary and every failure. `entry_text(id, lang)`: an
+    entry's answer, to tell whether a did-you-mean's first suggestion was the right one."""
+
+    def right_first(o: Outcome) -> bool:
+        assert o.answer is not None
+        text = entry_text(o.answer.suggestions[0].id, o.answer.lang) if entry_text else None
+        body = (text or "").casefold()
+        return bool(o.case.expect) and all(
+            any(a.casefold() in body for a in g) for g in o.case.expect
+        )
+
     scores: dict[str, Any] = {}
-    for section, metric in names.items():
+    for section, metric in METRICS.items():
         group = [o for o in outcomes if o.case.section == section]
         if group:
             passed = sum(o.passed for o in group)
@@ -143,6 +240,7 @@ def summarise(outcomes: list[Outcome]) -> dict[str, Any]:
     ]
     return {
         "scores": scores,
+        "confusion": _confusion(outcomes, right_first),
         "failures": failures,
         "total": len(outcomes),
         "passed": sum(o.passed for o in outcomes),

