@@ -8,6 +8,7 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
 from bot.answers import Answer, Engine, QuestionError, load_engine
 from bot.evaluation import EvalFileError, load_cases, run_eval, summarise
@@ -18,13 +19,13 @@ from bot.store import GuildStore, StoreError
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit 2 with a usage line, as the contract says
+    def error(self, message: str) -> NoReturn:  # exit 2 with a usage line, as the contract says
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument(
         "--knowledge",
         type=Path,
