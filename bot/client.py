@@ -96,7 +96,7 @@ class StewardBot(commands.Bot):
         await self.wait_until_ready()
         while not self.is_closed():
             if self.ws is not None and self.ws.open:
-                await asyncio.to_thread(health.mark_connected, self.settings.steward_data_dir)
+                health.mark_connected(self.settings.steward_data_dir)
             await asyncio.sleep(health.REFRESH_SECONDS)
 
     async def close(self) -> None:

@@ -7,8 +7,6 @@ import contextlib
 import time
 from pathlib import Path
 
-from bot.atomic import write_atomic
-
 REFRESH_SECONDS = 30.0  # how often the bot rewrites the file while connected
 STALE_SECONDS = 90.0  # older than this, the bot is not healthy (three missed refreshes)
 
@@ -20,7 +18,13 @@ def health_file(data_dir: Path) -> Path:
 
 def mark_connected(data_dir: Path) -> None:
     """Record that the bot is connected now (the time, in seconds since the epoch)."""
-    write_atomic(health_file(data_dir), f"{time.time():.3f}\n")
+    # Renamed into place so a reader never sees half a file; no fsync: this runs on the event
+    # loop (quick, and never racing `clear`); a file lost in a crash only reports unhealthy.
+    path = health_file(data_dir)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(".health.tmp")
+    tmp.write_text(f"{time.time():.3f}\n", encoding="utf-8")
+    tmp.replace(path)
 
 
 def clear(data_dir: Path) -> None:
