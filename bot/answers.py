@@ -364,7 +364,11 @@ class Engine:
 
 
 def load_engine(
-    root: Path, data_dir: Path | None = None, *, background: bool = False
+    root: Path,
+    data_dir: Path | None = None,
+    *,
+    semantic: bool = True,
+    background: bool = False,
 ) -> tuple[Engine, list[Problem]]:
     """Load, validate and index a knowledge directory as one bulk build (see `bot.heap`).
 
@@ -372,4 +376,5 @@ def load_engine(
     """
     with collector_paused():
         kb, problems = load_knowledge(root)
-        return Engine(kb, data_dir=data_dir, background=background), problems
+        engine = Engine(kb, semantic=semantic, data_dir=data_dir, background=background)
+        return engine, problems

@@ -1,4 +1,4 @@
-"""The `steward` command: ask, check, eval and run."""
+"""The `steward` command: ask, check, eval, run and health."""
 
 from __future__ import annotations
 
@@ -8,34 +8,39 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import NoReturn
 
+from pydantic import ValidationError
+
+from bot import health
 from bot.answers import Answer, Engine, QuestionError, load_engine
+from bot.config import Settings, invalid_settings
 from bot.evaluation import METRICS, EvalFileError, load_suite, run_suite, summarise
 from bot.i18n import t
 from bot.knowledge import load_knowledge
-from bot.paths import default_data_dir, default_knowledge_dir
 from bot.store import GuildStore, StoreError
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # exit 2 with a usage line, as the contract says
+    def error(self, message: str) -> NoReturn:  # exit 2 with a usage line, as the contract says
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
 def _parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    data = _Parser(add_help=False)
+    data.add_argument(
+        "--data",
+        type=Path,
+        default=None,
+        help="data directory (default: $STEWARD_DATA_DIR or ./data)",
+    )
+    common = _Parser(add_help=False, parents=[data])
     common.add_argument(
         "--knowledge",
         type=Path,
         default=None,
         help="knowledge directory (default: $STEWARD_KNOWLEDGE_DIR or bundled)",
-    )
-    common.add_argument(
-        "--data",
-        type=Path,
-        default=None,
-        help="data directory (default: $STEWARD_DATA_DIR or ./data)",
     )
     common.add_argument("--guild", default=None, help="answer as inside this server (its id)")
     common.add_argument(
@@ -65,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
         "server) scores below FRACTION",
     )
     sub.add_parser("run", parents=[common], help="start the Discord bot")
+    sub.add_parser(
+        "health",
+        parents=[data],
+        help=f"exit 0 if the running bot was connected in the last {health.STALE_SECONDS:.0f} s",
+    )
     return parser
 
 
@@ -83,12 +93,10 @@ def _floor(text: str) -> tuple[str, float]:
     return metric, fraction
 
 
-def _knowledge_dir(args: argparse.Namespace) -> Path:
-    return args.knowledge or default_knowledge_dir()
-
-
-def _engine(args: argparse.Namespace) -> Engine:
-    engine, problems = load_engine(_knowledge_dir(args), args.data or default_data_dir())
+def _engine(args: argparse.Namespace, settings: Settings) -> Engine:
+    engine, problems = load_engine(
+        settings.knowledge_dir, settings.steward_data_dir, semantic=settings.steward_semantic
+    )
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
@@ -98,7 +106,7 @@ def _engine(args: argparse.Namespace) -> Engine:
         )
         raise SystemExit(1)
     if args.guild:
-        store = GuildStore(args.data or default_data_dir(), engine)
+        store = GuildStore(settings.steward_data_dir, engine)
         try:
             store.load_guild(str(args.guild))
         except StoreError as exc:
@@ -131,8 +139,8 @@ def format_text(answer: Answer) -> str:
     return "\n".join(lines)
 
 
-def _ask(args: argparse.Namespace) -> int:
-    engine = _engine(args)
+def _ask(args: argparse.Namespace, settings: Settings) -> int:
+    engine = _engine(args, settings)
     guild = str(args.guild) if args.guild else None
     if args.question == ["-"]:
         for line in sys.stdin:
@@ -178,8 +186,8 @@ def _declined_payload(text: str, exc: QuestionError) -> dict[str, object]:
     }
 
 
-def _check(args: argparse.Namespace) -> int:
-    root = _knowledge_dir(args)
+def _check(args: argparse.Namespace, settings: Settings) -> int:
+    root = settings.knowledge_dir
     if not root.is_dir():
         print(f"{root}:0: knowledge directory not found", file=sys.stderr)
         return 1
@@ -193,7 +201,7 @@ def _check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _eval(args: argparse.Namespace) -> int:
+def _eval(args: argparse.Namespace, settings: Settings) -> int:
     try:
         suite = load_suite(args.file.read_text(encoding="utf-8"))
     except OSError as exc:
@@ -202,7 +210,7 @@ def _eval(args: argparse.Namespace) -> int:
     except EvalFileError as exc:
         print(f"steward: {args.file}: {exc}", file=sys.stderr)
         return 2
-    engine = _engine(args)
+    engine = _engine(args, settings)
     guild = str(args.guild) if args.guild else None
 
     def entry_text(entry_id: str, lang: str) -> str | None:
@@ -228,22 +236,38 @@ def _eval(args: argparse.Namespace) -> int:
     return 1 if below else 0
 
 
-def _run(args: argparse.Namespace) -> int:
-    if args.knowledge:
-        os.environ["STEWARD_KNOWLEDGE_DIR"] = str(args.knowledge)
-    if args.data:
-        os.environ["STEWARD_DATA_DIR"] = str(args.data)
+def _run(args: argparse.Namespace, settings: Settings) -> int:
     from bot.client import run_bot  # imported here: the offline commands never load discord
 
-    return run_bot()
+    return run_bot(settings)
+
+
+def _health(args: argparse.Namespace, settings: Settings) -> int:
+    return 0 if health.is_fresh(settings.steward_data_dir) else 1
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    """The environment's and `.env`'s settings, with the command line's directories over them."""
+    settings = Settings()
+    overrides = {
+        "steward_knowledge_dir": getattr(args, "knowledge", None),
+        "steward_data_dir": args.data,
+    }
+    return settings.model_copy(update={k: v for k, v in overrides.items() if v is not None})
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `steward` console script."""
     args = _parser().parse_args(argv)
-    handlers = {"ask": _ask, "check": _check, "eval": _eval, "run": _run}
     try:
-        return handlers[args.command](args)
+        settings = _settings(args)
+    except ValidationError as exc:  # one line per bad variable, no traceback
+        for line in invalid_settings(exc):
+            print(f"steward: invalid setting {line}", file=sys.stderr)
+        return 2
+    handlers = {"ask": _ask, "check": _check, "eval": _eval, "run": _run, "health": _health}
+    try:
+        return handlers[args.command](args, settings)
     except BrokenPipeError:  # the reader stopped early (`steward eval ... | head`): not an error
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0

@@ -14,10 +14,10 @@ import yarl
 from discord import app_commands
 from discord.ext import commands
 
+from bot import health
 from bot.answers import Engine, load_engine
 from bot.config import Settings
 from bot.heap import collector_paused, settle
-from bot.paths import default_knowledge_dir
 from bot.permissions import report_error
 from bot.ratelimit import RateLimiter
 from bot.records import Records
@@ -66,6 +66,7 @@ class StewardBot(commands.Bot):
         self.store = GuildStore(settings.steward_data_dir, engine, self.records)
         self.ratelimiter = RateLimiter(settings.steward_rate_limit, settings.steward_rate_window)
         self.owner_ids = set(settings.steward_owner_ids)
+        self._health_task: asyncio.Task[None] | None = None
 
     async def setup_hook(self) -> None:
         """Open records, load server entries, load cogs, register buttons, sync commands."""
@@ -77,6 +78,7 @@ class StewardBot(commands.Bot):
         from bot.embeds import ShowEntryButton
 
         self.add_dynamic_items(ShowEntryButton)
+        self._health_task = asyncio.create_task(self._keep_health_fresh(), name="health")
         self.engine.matcher.complete("a")  # build autocomplete's word statistics now, not on use
         dev_guild = self.settings.steward_dev_guild_id
         if dev_guild:
@@ -89,16 +91,30 @@ class StewardBot(commands.Bot):
     async def on_message(self, message: discord.Message, /) -> None:
         """Messages are answered by the Ask cog; Steward has no prefix commands."""
 
+    async def _keep_health_fresh(self) -> None:
+        """While connected to the gateway, refresh the status file `steward health` reads."""
+        await self.wait_until_ready()
+        while not self.is_closed():
+            if self.ws is not None and self.ws.open:
+                health.mark_connected(self.settings.steward_data_dir)
+            await asyncio.sleep(health.REFRESH_SECONDS)
+
     async def close(self) -> None:
-        """Close the Discord connection, then the records database."""
+        """Stop reporting healthy, close the Discord connection, then the records database."""
+        if self._health_task is not None:
+            self._health_task.cancel()
+        health.clear(self.settings.steward_data_dir)
         await super().close()
         await self.records.close()
 
 
 def build_engine(settings: Settings) -> Engine:
     """Load and validate the shared knowledge; exit with every problem listed if invalid."""
-    root = settings.steward_knowledge_dir or default_knowledge_dir()
-    engine, problems = load_engine(root)
+    root = settings.knowledge_dir
+    # vectors the cache lacks are computed in the background while the lexical index answers
+    engine, problems = load_engine(
+        root, settings.steward_data_dir, semantic=settings.steward_semantic, background=True
+    )
     if problems:
         for p in problems:
             print(p, file=sys.stderr)
@@ -124,9 +140,8 @@ async def _serve(bot: StewardBot, token: str) -> None:
         await bot.start(token)
 
 
-def run_bot() -> int:
-    """`steward run`: start the bot with the environment's settings."""
-    settings = Settings()
+def run_bot(settings: Settings) -> int:
+    """`steward run`: start the bot with these settings."""
     discord.utils.setup_logging(level=getattr(logging, settings.steward_log_level.upper(), 20))
     if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
         print(

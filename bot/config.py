@@ -1,18 +1,20 @@
-"""Typed settings from the environment (and an optional `.env` file)."""
+"""Typed settings from the environment (and an optional `.env` file), read by every command."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.paths import BUNDLED_KNOWLEDGE
 
 DEFAULT_API_BASE = "https://discord.com/api/v10"
 
 
 class Settings(BaseSettings):
-    """Everything `steward run` reads from its environment; names as in CONTRACT.md."""
+    """Everything `steward` reads from its environment; names as in CONTRACT.md."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
 
@@ -27,6 +29,8 @@ class Settings(BaseSettings):
     steward_rate_limit: int = Field(default=5, ge=1)
     steward_rate_window: float = Field(default=10.0, gt=0)
     steward_log_level: str = "INFO"
+    # off: answer from the lexical index alone (no sentence-embedding model), for small hosts
+    steward_semantic: bool = True
     # discord.py waits this long after the last GUILD_CREATE before on_ready.
     steward_guild_ready_timeout: float = Field(default=2.0, gt=0)
 
@@ -42,3 +46,16 @@ class Settings(BaseSettings):
     @classmethod
     def _strip_slash(cls, value: str) -> str:
         return value.rstrip("/")
+
+    @property
+    def knowledge_dir(self) -> Path:
+        """`STEWARD_KNOWLEDGE_DIR`, else the knowledge bundled with the code."""
+        return self.steward_knowledge_dir or BUNDLED_KNOWLEDGE
+
+
+def invalid_settings(error: ValidationError) -> list[str]:
+    """One line per invalid variable, naming it (its value is not shown: it may be a secret)."""
+    return [
+        f"{'.'.join(str(part) for part in e['loc']).upper() or 'settings'}: {e['msg']}"
+        for e in error.errors()
+    ]

@@ -112,15 +112,17 @@ class ShowEntryButton(
         """Answer the presser privately with the entry."""
         bot = interaction.client
         guild = str(interaction.guild_id) if interaction.guild_id else None
-        entry = bot.engine.entry(self.entry_id, guild)  # type: ignore[attr-defined]
+        entry = bot.engine.entry(self.entry_id, guild)
         if entry is None:
             await interaction.response.send_message(
                 t("unknown_entry", self.lang, entry_id=self.entry_id), ephemeral=True
             )
             return
-        answer = bot.engine.render(entry, self.lang, guild=guild)  # type: ignore[attr-defined]
+        answer = bot.engine.render(entry, self.lang, guild=guild)
         await interaction.response.send_message(
-            embed=answer_embed(answer), view=answer_view(answer), ephemeral=True
+            embed=answer_embed(answer),
+            view=answer_view(answer) or discord.utils.MISSING,
+            ephemeral=True,
         )
 
 

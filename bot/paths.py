@@ -1,19 +1,18 @@
-"""Default locations of the shared knowledge and the data directory."""
+"""Where the knowledge bundled with the code lives: installed from a wheel, or in a checkout."""
 
 from __future__ import annotations
 
-import os
+from importlib import resources
 from pathlib import Path
 
-BUNDLED_KNOWLEDGE = Path(__file__).resolve().parent.parent / "knowledge"
+
+def _bundled_knowledge() -> Path:
+    # A wheel ships the repository's knowledge/ as package data, bot/bundled_knowledge
+    # (pyproject.toml); a source checkout or an editable install reads knowledge/ itself.
+    packaged = resources.files("bot") / "bundled_knowledge"
+    if isinstance(packaged, Path) and packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "knowledge"
 
 
-def default_knowledge_dir() -> Path:
-    """`$STEWARD_KNOWLEDGE_DIR`, else the knowledge directory bundled with the code."""
-    env = os.environ.get("STEWARD_KNOWLEDGE_DIR")
-    return Path(env) if env else BUNDLED_KNOWLEDGE
-
-
-def default_data_dir() -> Path:
-    """`$STEWARD_DATA_DIR`, else `./data`."""
-    return Path(os.environ.get("STEWARD_DATA_DIR") or "data")
+BUNDLED_KNOWLEDGE = _bundled_knowledge()

@@ -43,7 +43,7 @@ def locale_language(interaction: discord.Interaction[Any]) -> str:
 
 def is_owner(interaction: discord.Interaction[StewardBot]) -> bool:
     """A bot owner (STEWARD_OWNER_IDS)."""
-    return interaction.user.id in interaction.client.owner_ids
+    return interaction.user.id in (interaction.client.owner_ids or ())
 
 
 async def require_moderator(interaction: discord.Interaction[StewardBot]) -> Scope:

@@ -542,8 +542,8 @@ def _as_linedict(value: Any) -> Any:
 
 
 def _entry_data(entry: Entry) -> LineDict:
-    return _as_linedict(entry.to_yaml())  # type: ignore[no-any-return]
+    return _as_linedict(entry.to_yaml())
 
 
 def _translations_data(entry: Entry) -> LineDict:
-    return _as_linedict({k: v.to_yaml() for k, v in entry.translations.items()})  # type: ignore[no-any-return]
+    return _as_linedict({k: v.to_yaml() for k, v in entry.translations.items()})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -122,13 +122,11 @@ class Ask(commands.Cog):
     async def _send(
         self, interaction: discord.Interaction[StewardBot], answer: Answer, ephemeral: bool
     ) -> None:
-        view = answer_view(answer)
-        kwargs = {"view": view} if view else {}
         await interaction.response.send_message(
             embed=answer_embed(answer),
+            view=answer_view(answer) or discord.utils.MISSING,
             ephemeral=ephemeral,
             allowed_mentions=discord.AllowedMentions.none(),
-            **kwargs,
         )
 
     # -- direct messages and mentions -----------------------------------------------------
@@ -154,13 +152,14 @@ class Ask(commands.Cog):
         except QuestionError as exc:
             await self._reply(message, content=t(exc.key, lang, **exc.values))
             return
-        view = answer_view(answer)
-        await self._reply(message, embed=answer_embed(answer), **({"view": view} if view else {}))
+        await self._reply(
+            message, embed=answer_embed(answer), view=answer_view(answer) or discord.utils.MISSING
+        )
 
-    async def _reply(self, message: discord.Message, **kwargs: object) -> None:
+    async def _reply(self, message: discord.Message, **kwargs: Any) -> None:
         await message.reply(
             mention_author=False, allowed_mentions=discord.AllowedMentions.none(), **kwargs
-        )  # type: ignore[arg-type]
+        )
 
     # -- sources --------------------------------------------------------------------------
 

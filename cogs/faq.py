@@ -49,7 +49,7 @@ def refusal(exc: StoreError, lang: str) -> str:
     return clip(exc.message(lang), 1900)
 
 
-def actor_name(actor_id: int | None, lang: str) -> str:
+def actor_name(actor_id: str | None, lang: str) -> str:
     """Who made a recorded change (a mention, or a note that the user was forgotten)."""
     return f"<@{actor_id}>" if actor_id else t("forgotten_actor", lang)
 
@@ -66,10 +66,7 @@ class ReportingView(discord.ui.View):
     """A view whose refusals and errors are answered like a command's."""
 
     async def on_error(
-        self,
-        interaction: Inter,
-        error: Exception,  # type: ignore[override]
-        item: discord.ui.Item[Any],
+        self, interaction: discord.Interaction[Any], error: Exception, item: discord.ui.Item[Any]
     ) -> None:
         """Show a refusal; log anything else."""
         await report_error(interaction, error)
@@ -109,7 +106,7 @@ class FormModal(ReportingModal):
         self._handler = on_submit
         self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
         for cid, label_key, style, max_len, required in fields:
-            field = discord.ui.TextInput(
+            field: discord.ui.TextInput[Any] = discord.ui.TextInput(
                 label=t(label_key, lang),
                 custom_id=cid,
                 style=style,
@@ -210,14 +207,14 @@ class GapActions(OwnedView):
                 style=discord.ButtonStyle.primary,
                 custom_id=f"steward:gapalias:{entry.id}",
             )
-            button.callback = self._alias_callback(entry.id)  # type: ignore[method-assign]
+            button.callback = self._alias_callback(entry.id)  # type: ignore[method-assign, assignment]
             self.add_item(button)
         create: discord.ui.Button[Any] = discord.ui.Button(
             label=t("gap_create", lang),
             style=discord.ButtonStyle.success,
             custom_id="steward:gapnew",
         )
-        create.callback = self._create  # type: ignore[method-assign]
+        create.callback = self._create  # type: ignore[method-assign, assignment]
         self.add_item(create)
 
     def _alias_callback(self, entry_id: str) -> Callable[[Inter], Awaitable[None]]:
@@ -291,12 +288,11 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             await reply(interaction, t("unknown_entry", lang, entry_id=clip(entry, 64)))
             return
         answer = self.bot.engine.render(found, lang, guild=guild)
-        view = answer_view(answer)
         await reply(
             interaction,
             embed=answer_embed(answer),
+            view=answer_view(answer) or discord.utils.MISSING,
             ephemeral=False,
-            **({"view": view} if view else {}),
         )
 
     show.autocomplete("entry")(entry_autocomplete)
@@ -629,7 +625,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             actions = GapActions(self, inter.user.id, text, targets, locale_language(inter))
             await reply(inter, f"“{clip(text, 300)}”", view=actions)
 
-        select.callback = chosen  # type: ignore[method-assign]
+        select.callback = chosen  # type: ignore[method-assign, assignment]
         view = ReportingView(timeout=600)
         view.add_item(select)
         await reply(interaction, embed=embed, view=view)
@@ -639,12 +635,8 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
     async def history(self, interaction: Inter, entry: str) -> None:
         """/faq history entry"""
         scope = await require_moderator(interaction)
-        key = (
-            scope.key
-            if self.bot.engine.entry(entry, scope.key) is None
-            or self.bot.engine.entry(entry, scope.key).origin != "shared"
-            else "shared"
-        )  # type: ignore[union-attr]
+        found = self.bot.engine.entry(entry, scope.key)
+        key = "shared" if found is not None and found.origin == "shared" else scope.key
         lang = locale_language(interaction)
         changes = await self.bot.records.history(key, entry)
         if not changes:

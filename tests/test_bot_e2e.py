@@ -4,6 +4,7 @@ against the loopback stand-in (tests/discord_standin.py)."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import sys
 
@@ -312,3 +313,29 @@ async def test_sigterm_shuts_down_cleanly(standin, tmp_path):
     assert proc.returncode == 0, err.decode()
     assert not standin.connected
     assert discord.__version__
+
+
+async def test_health_file_is_fresh_while_connected_and_gone_after_close(
+    standin, make_steward, monkeypatch
+):
+    from bot import health
+    from bot.cli import main
+    from tests.discord_standin import running
+
+    monkeypatch.setattr(health, "REFRESH_SECONDS", 0.05)
+    bot = make_steward()
+    data = bot.settings.steward_data_dir
+
+    async def stamp_after(earlier: float) -> float:  # the file is polled: no event marks it
+        async with asyncio.timeout(5):
+            while True:
+                with contextlib.suppress(FileNotFoundError):
+                    if (stamp := float(health.health_file(data).read_text())) > earlier:
+                        return stamp
+                await asyncio.sleep(0.01)
+
+    async with running(bot, standin, TOKEN, GUILD_A):
+        await stamp_after(await stamp_after(0.0))  # written once connected, then refreshed
+        assert main(["health", "--data", str(data)]) == 0
+    assert not health.health_file(data).exists()
+    assert main(["health", "--data", str(data)]) == 1

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
 
+from bot import health
 from bot.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,6 +27,14 @@ def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str
         timeout=60,
         check=False,
     )
+
+
+def exit_status(argv: list[str]) -> object:
+    """What `steward ARGV` exits with, whether main returns it or raises SystemExit."""
+    try:
+        return main(argv)
+    except SystemExit as exc:
+        return exc.code
 
 
 def test_ask_text_names_sources(capsys):
@@ -136,3 +147,65 @@ def test_guild_option_answers_with_server_entries(tmp_path, capsys):
     assert json.loads(capsys.readouterr().out)["id"] == "our-dues"
     assert main(["ask", "--json", "--data", str(tmp_path), "How much are our chapter dues?"]) == 0
     assert json.loads(capsys.readouterr().out)["answered"] is False
+
+
+def test_dotenv_settings_reach_every_command(tmp_path, knowledge_copy, monkeypatch, capsys):
+    """ask, check and eval read STEWARD_KNOWLEDGE_DIR and STEWARD_DATA_DIR from .env, as run does."""
+    for name in ("STEWARD_KNOWLEDGE_DIR", "STEWARD_DATA_DIR"):
+        monkeypatch.delenv(name, raising=False)
+    data = tmp_path / "server-data"
+    (data / "guilds" / "99").mkdir(parents=True)
+    (data / "guilds" / "99" / "faq.yaml").write_text(
+        "- id: our-dues\n  question: How much are our chapter dues?\n  answer: Ten dollars.\n"
+        "  sources:\n  - url: https://example.org/dues\n"
+    )
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    (workdir / ".env").write_text(
+        f"STEWARD_KNOWLEDGE_DIR={knowledge_copy}\nSTEWARD_DATA_DIR={data}\n", encoding="utf-8"
+    )
+    monkeypatch.chdir(workdir)
+    assert main(["ask", "--json", "--guild", "99", "How much are our chapter dues?"]) == 0
+    assert json.loads(capsys.readouterr().out)["id"] == "our-dues"
+
+    faq = knowledge_copy / "faq" / "task-force.yaml"  # .env's knowledge, now broken
+    faq.write_text(faq.read_text().replace("id: task-force-chair", "id: task-force-what", 1))
+    cases = tmp_path / "cases.yaml"
+    cases.write_text('answerable:\n  - {q: "When was EO 14025 signed?", expect: [["april 26"]]}\n')
+    for argv in (["check"], ["ask", "When was EO 14025 signed?"], ["eval", str(cases)]):
+        assert exit_status(argv) == 1, argv
+        assert f"{faq}:" in capsys.readouterr().err, argv
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["ask", "When was EO 14025 signed?"], ["check"], ["eval", "cases.yaml"], ["run"], ["health"]],
+)
+def test_a_bad_setting_is_one_line_naming_it_and_exit_2(tmp_path, monkeypatch, argv):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / ".env").write_text("STEWARD_RATE_LIMIT=abc\n", encoding="utf-8")
+    monkeypatch.delenv("STEWARD_RATE_LIMIT", raising=False)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot", *argv],
+        text=True,
+        capture_output=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        timeout=60,
+        check=False,
+    )
+    assert proc.returncode == 2 and proc.stdout == ""
+    lines = proc.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith("steward: invalid setting STEWARD_RATE_LIMIT:")
+
+
+def test_health_says_whether_the_bot_was_connected_lately(tmp_path, capsys):
+    data = ["health", "--data", str(tmp_path)]
+    assert main(data) == 1  # never connected
+    health.mark_connected(tmp_path)
+    assert main(data) == 0
+    health.health_file(tmp_path).write_text(f"{time.time() - health.STALE_SECONDS - 1}\n")
+    assert main(data) == 1  # stale: the bot stopped refreshing it
+    health.health_file(tmp_path).write_text("garbage\n")
+    assert main(data) == 1
+    assert capsys.readouterr() == ("", "")
