@@ -21,6 +21,12 @@ def clip(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
+def shown_back(text: str, limit: int) -> str:
+    """Text a user typed, shown to someone else: cut to `limit`, with its markdown (masked
+    links, formatting) escaped so it reads as typed and links nothing."""
+    return discord.utils.escape_markdown(clip(text, limit))
+
+
 def choose_language(locale: discord.Locale | None, question: str) -> str:
     """A Spanish client locale or a Spanish question gets Spanish; anything else English."""
     if locale in SPANISH_LOCALES:

@@ -225,6 +225,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the entries of server {guild} are invalid",
         "es": "Las entradas del servidor {guild} no son válidas:",
     },
+    "store_guild_unloaded": {
+        "en": "This server's FAQ file could not be loaded, so Steward answers here from the "
+        "shared entries only, and changes to this server's FAQ are paused so that the file is "
+        "left as it is. Ask the bot's operator to fix it (`steward check --data DIR --guild "
+        "{guild}` lists the problems); it is loaded again on the next /faq once it is fixed.",
+        "es": "No se pudo cargar el archivo de preguntas de este servidor: Steward responde "
+        "aquí solo con las entradas compartidas, y los cambios a las preguntas de este servidor "
+        "están en pausa para no tocar el archivo. Pide a quien opera el bot que lo arregle "
+        "(`steward check --data DIR --guild {guild}` muestra los problemas); se vuelve a cargar "
+        "en el siguiente /faq una vez arreglado.",
+    },
+    "store_would_not_load": {
+        "en": "not saved: the file written would not load again",
+        "es": "No se guardó: el archivo escrito no se podría volver a cargar:",
+    },
     "store_entry_not_saved": {
         "en": "the entry was not saved",
         "es": "La entrada no se guardó:",
