@@ -124,10 +124,19 @@ async def _serve(bot: StewardBot, token: str) -> None:
         await bot.start(token)
 
 
+def configure_logging(level_name: str) -> None:
+    """Log at `level_name` (STEWARD_LOG_LEVEL), but discord.py's own loggers at INFO or above
+    whatever it is: at DEBUG they write gateway payloads, which pair user ids with questions."""
+    level = logging.getLevelName(level_name.upper())
+    level = level if isinstance(level, int) else logging.INFO
+    discord.utils.setup_logging(level=level)
+    logging.getLogger("discord").setLevel(max(level, logging.INFO))
+
+
 def run_bot() -> int:
     """`steward run`: start the bot with the environment's settings."""
     settings = Settings()
-    discord.utils.setup_logging(level=getattr(logging, settings.steward_log_level.upper(), 20))
+    configure_logging(settings.steward_log_level)
     if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
         print(
             "steward: DISCORD_TOKEN is not set. Create a bot in the Discord developer portal "

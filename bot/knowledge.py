@@ -335,7 +335,9 @@ def parse_entry(col: _Collector, data: Any, line: int, origin: str) -> Entry | N
     if entry_id is None:
         col.add(data.line, "missing field 'id'")
     elif (
-        not isinstance(entry_id, str) or not ID_PATTERN.fullmatch(entry_id) or len(entry_id) > MAX_ID
+        not isinstance(entry_id, str)
+        or not ID_PATTERN.fullmatch(entry_id)
+        or len(entry_id) > MAX_ID
     ):
         col.add(
             data.line_of("id"),

@@ -193,15 +193,17 @@ class GuildStore:
     def load_all(self) -> None:
         """Load every server's entries; a server whose file cannot be loaded is logged, kept in
         `unloaded` (its moderators are told on their next /faq) and its file left as it is."""
-        root = self.data_dir / "guilds"
-        if not root.is_dir():
-            return
-        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        for guild in self.guild_ids():
             try:
-                self.load_guild(folder.name)
+                self.load_guild(guild)
             except StoreError as exc:
-                self.unloaded[folder.name] = exc
-                log.error("not serving server %s's entries: %s", folder.name, exc)
+                self.unloaded[guild] = exc
+                log.error("not serving server %s's entries: %s", guild, exc)
+
+    def guild_ids(self) -> list[str]:
+        """The servers that have a folder in the data directory."""
+        root = self.data_dir / "guilds"
+        return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
 
     def retry_unloaded(self, guild: str) -> StoreError | None:
         """For its moderators: why a server's file is still not served, after loading it again
