@@ -297,11 +297,26 @@ class GuildStore:
         parsed, problems = await asyncio.to_thread(
             parse_entries, text, str(path), scope, max_bytes=limit
         )
-        if scope != SHARED and not problems:  # the shared files were checked entry by entry
-            problems = self._validate(scope, parsed, replacing=[e.id for e in parsed])
+        if scope != SHARED and not problems:  # the whole server, as `load_guild` checks it
+            current = [e.id for e in self.engine.guild_entries(scope)]
+            problems = self._validate(scope, parsed, replacing=current + [e.id for e in parsed])
         if problems:
             raise StoreError("store_would_not_load", problems)
         return text
+
+    def _shared_problems(self, entries: list[Entry], touched: list[Entry]) -> list[Problem]:
+        """What the loader would find wrong with the shared knowledge after a change, checked
+        on the entries the change can affect: the changed ones (with the Spanish text the
+        loader requires) and those related to an entry it removes."""
+        ids = {e.id for e in entries}
+        changed = {e.id for e in touched}
+        check = [e for e in entries if e.id in changed or not ids.issuperset(e.related)]
+        return validate_entries(
+            check,
+            self.engine.kb.sources,
+            known_ids=ids - {e.id for e in check},
+            require_translations=True,
+        )
 
     async def _write_scope(
         self, scope: str, entries: list[Entry], touched: Iterable[Entry]
@@ -311,6 +326,9 @@ class GuildStore:
             text = await self._file_text(scope, entries, self.path(scope))
             await asyncio.to_thread(write_atomic, self.path(scope), text)
             return
+        touched = list(touched)
+        if problems := self._shared_problems(entries, touched):
+            raise StoreError("store_would_not_load", problems)
         root = self.engine.kb.root / "faq"
         files = {Path(e.path).name if e.path else OWNER_FILE for e in touched}
         texts = {}

@@ -293,3 +293,29 @@ async def test_reload_names_a_file_that_is_not_utf8_and_keeps_serving(store, kno
         await store.reload_shared()
     assert f"{path}:" in refused.value.message() and "not UTF-8" in refused.value.message()
     assert store.engine.ask("Who chairs the task force?").answered
+
+
+async def test_a_shared_change_the_loader_would_refuse_is_not_written(store, knowledge_copy):
+    files = {p: p.read_bytes() for p in (knowledge_copy / "faq").glob("*.yaml")}
+    with pytest.raises(StoreError, match="missing 'es' translation"):
+        await store.add("shared", form(), actor=1)  # shared entries need their Spanish text
+    related_to = next(e for e in store.engine.kb.entries.values() if e.related).related[0]
+    with pytest.raises(StoreError, match=f"unknown related id '{related_to}'"):
+        await store.remove("shared", related_to, actor=1)
+    assert {p: p.read_bytes() for p in (knowledge_copy / "faq").glob("*.yaml")} == files
+    assert not (knowledge_copy / "faq" / "owner-added.yaml").exists()
+    assert load_knowledge(knowledge_copy)[1] == []
+
+
+async def test_removing_a_server_entry_another_relates_to_is_refused(store):
+    first = await store.add(GUILD, form(), actor=1)
+    data = form("Where does our chapter vote?", alternates="chapter vote place")
+    data["related"] = [first.id]
+    second = await store.add(GUILD, data, actor=1)
+    assert second.related == (first.id,)
+    with pytest.raises(StoreError, match=f"unknown related id '{first.id}'"):
+        await store.remove(GUILD, first.id, actor=1)
+    assert [e.id for e in parse_entries(store.path(GUILD).read_text(), "f", GUILD)[0]] == [
+        first.id,
+        second.id,
+    ]
