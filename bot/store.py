@@ -293,10 +293,7 @@ class GuildStore:
         if scope in self.unloaded:
             raise self._unloaded_refusal(scope)
         limit = MAX_KNOWLEDGE_FILE_BYTES if scope == SHARED else MAX_YAML_BYTES
-        text = dump_yaml([e.to_yaml() for e in entries])
-        parsed, problems = await asyncio.to_thread(
-            parse_entries, text, str(path), scope, max_bytes=limit
-        )
+        text, (parsed, problems) = await asyncio.to_thread(_read_back, entries, path, scope, limit)
         if scope != SHARED and not problems:  # the whole server, as `load_guild` checks it
             current = [e.id for e in self.engine.guild_entries(scope)]
             problems = self._validate(scope, parsed, replacing=current + [e.id for e in parsed])
@@ -592,6 +589,15 @@ class GuildStore:
                 self.engine.replace_shared(kb)
                 resettle()
             return len(kb.entries)
+
+
+def _read_back(
+    entries: list[Entry], path: Path, scope: str, limit: int
+) -> tuple[str, tuple[list[Entry], list[Problem]]]:
+    """The file text for `entries`, and what the loader makes of it (entries are immutable, so
+    this runs off the event loop)."""
+    text = dump_yaml([e.to_yaml() for e in entries])
+    return text, parse_entries(text, str(path), scope, max_bytes=limit)
 
 
 def _parse_typed_entry(col: _Collector, data: LineDict, scope: str) -> Entry | None:

@@ -142,6 +142,10 @@ def load_yaml(text: str, *, max_bytes: int = MAX_YAML_BYTES) -> Any:
         loader.dispose()
 
 
+# libyaml's emitter writes the same text as PyYAML's, about eight times faster.
+_SafeDumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+
+
 def dump_yaml(data: Any) -> str:
     """Serialise plain data as readable block YAML (unicode kept, key order kept)."""
-    return yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    return str(yaml.dump(data, Dumper=_SafeDumper, allow_unicode=True, sort_keys=False, width=100))
