@@ -302,18 +302,29 @@ class GuildStore:
         return text
 
     def _shared_problems(self, entries: list[Entry], touched: list[Entry]) -> list[Problem]:
-        """What the loader would find wrong with the shared knowledge after a change, checked
-        on the entries the change can affect: the changed ones (with the Spanish text the
-        loader requires) and those related to an entry it removes."""
+        """What the loader would find wrong after a change to the shared knowledge, checked on
+        the entries the change can affect: the changed ones (with the Spanish text the loader
+        requires), and the shared or server entries related to an entry it removes."""
         ids = {e.id for e in entries}
         changed = {e.id for e in touched}
         check = [e for e in entries if e.id in changed or not ids.issuperset(e.related)]
-        return validate_entries(
+        problems = validate_entries(
             check,
             self.engine.kb.sources,
             known_ids=ids - {e.id for e in check},
             require_translations=True,
         )
+        if removed := changed - ids:
+            for guild in self.guild_ids():
+                own = self.engine.guild_entries(guild)
+                mine = {e.id for e in own}
+                orphans = [e for e in own if (removed - mine) & set(e.related)]
+                problems += validate_entries(
+                    orphans,
+                    self.engine.kb.sources,
+                    known_ids=(ids | mine) - {e.id for e in orphans},
+                )
+        return problems
 
     async def _write_scope(
         self, scope: str, entries: list[Entry], touched: Iterable[Entry]

@@ -319,3 +319,18 @@ async def test_removing_a_server_entry_another_relates_to_is_refused(store):
         first.id,
         second.id,
     ]
+
+
+async def test_removing_a_shared_entry_a_server_entry_relates_to_is_refused(store):
+    shared = store.engine.kb.entries.values()
+    related = {r for e in shared for r in e.related}
+    target = next(e.id for e in shared if e.id not in related and not e.silent)
+    data = form()
+    data["related"] = [target]
+    mine = await store.add(GUILD, data, actor=1)
+    with pytest.raises(StoreError, match=f"{mine.id}: unknown related id '{target}'"):
+        await store.remove("shared", target, actor=1)
+    assert store.engine.entry(target) is not None
+    await store.remove(GUILD, mine.id, actor=1)
+    await store.remove("shared", target, actor=1)
+    assert load_knowledge(store.engine.kb.root)[1] == []
