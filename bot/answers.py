@@ -13,7 +13,9 @@ from bot.i18n import t
 from bot.knowledge import Entry, KnowledgeBase, Problem, load_knowledge
 from bot.matcher import SHARED, Candidate, Decision, Matcher
 from bot.semantic import BUNDLED_VECTORS, SemanticIndex, VectorCache, default_embedder
+from bot.smalltalk import greeting_language
 from bot.text import basic_tokens, cue_language, detect_language, language_cues
+from bot.yamlsafe import UNPAIRED_SURROGATE
 
 MAX_QUESTION_CHARS = 500
 
@@ -66,6 +68,12 @@ class Answer:
     related: tuple[Suggestion, ...] = field(default=())
     origin: str | None = None
     silent_on: str | None = None  # declined: the known question the sources do not answer
+    kind: str | None = None  # "help": a greeting or a request for help, not a question
+
+    @property
+    def counts_as_gap(self) -> bool:
+        """Whether moderators should see this question among those Steward could not answer."""
+        return not self.answered and self.kind != "help"
 
     def joined(self, other: Answer) -> Answer:
         """This answer followed by another entry's, under its question: a message that asks
@@ -82,14 +90,16 @@ class Answer:
 
     def declined_text(self) -> tuple[str, str]:
         """A declined answer's message and the heading of its suggestions, in its language."""
+        if self.kind == "help":
+            return t("help", self.lang), ""
         if self.silent_on:
             return t("sources_silent", self.lang, question=self.silent_on), t("related", self.lang)
         heading = t("suggestions", self.lang) + ("?" if self.lang == "en" else "")
         return t("did_you_mean" if self.suggestions else "declined", self.lang), heading
 
     def to_json(self) -> dict[str, Any]:
-        """The contract's JSON answer object."""
-        return {
+        """The contract's JSON answer object (plus `help`, the text that answers a greeting)."""
+        payload: dict[str, Any] = {
             "question": self.question,
             "answered": self.answered,
             "id": self.id,
@@ -103,11 +113,22 @@ class Answer:
             "suggestions": [asdict(s) for s in self.suggestions],
             "lang": self.lang,
         }
+        if self.kind == "help":
+            payload["help"] = self.declined_text()[0]
+        return payload
+
+    @classmethod
+    def help(cls, question: str, lang: str) -> Answer:
+        """The answer to "hello" or "what can you do": what Steward covers and how to ask."""
+        return cls(question, False, None, None, "", 0.0, (), None, (), lang, kind="help")
 
 
 def validate_question(question: str) -> str:
-    """The question stripped, or `QuestionError` when it is empty or over the limit."""
-    text = question.strip()
+    """The question stripped, or `QuestionError` when it is empty or over the limit.
+
+    Half a UTF-16 pair on its own (from a JSON escape, or undecodable bytes in argv) is not
+    text and could be neither printed nor stored: it becomes U+FFFD."""
+    text = UNPAIRED_SURROGATE.sub("\ufffd", question).strip()
     if not text:
         raise QuestionError("empty_question")
     if len(text) > MAX_QUESTION_CHARS:
@@ -200,6 +221,8 @@ class Engine:
     def ask(self, question: str, guild: str | None = None, lang: str = "auto") -> Answer:
         """Answer `question` as seen from `guild` (None: a DM or the CLI) in `lang`."""
         text = validate_question(question)
+        if (greeting := greeting_language(text)) is not None:
+            return Answer.help(text, greeting if lang == "auto" else lang)
         owners = (SHARED, guild) if guild else (SHARED,)
         result = self.matcher.match(text, owners)
         best = result.best

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +15,7 @@ from pydantic import ValidationError
 
 from bot import health
 from bot.answers import Answer, Engine, QuestionError, load_engine
+from bot.citations import group_sources
 from bot.config import Settings, invalid_settings
 from bot.evaluation import METRICS, EvalFileError, load_suite, run_suite, summarise
 from bot.i18n import t
@@ -27,6 +29,13 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, f"{self.prog}: error: {message}\n")
 
 
+def _guild_id(value: str) -> str:
+    """A Discord server id: digits only (it names a folder under the data directory)."""
+    if not re.fullmatch(r"[0-9]{1,20}", value):
+        raise argparse.ArgumentTypeError(f"not a server id (digits only): {value!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     data = _Parser(add_help=False)
     data.add_argument(
@@ -35,14 +44,21 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="data directory (default: $STEWARD_DATA_DIR or ./data)",
     )
-    common = _Parser(add_help=False, parents=[data])
-    common.add_argument(
+    dirs = _Parser(add_help=False, parents=[data])  # every command but health
+    dirs.add_argument(
         "--knowledge",
         type=Path,
         default=None,
         help="knowledge directory (default: $STEWARD_KNOWLEDGE_DIR or bundled)",
     )
-    common.add_argument("--guild", default=None, help="answer as inside this server (its id)")
+    server = _Parser(add_help=False)  # the commands that read a server's file
+    server.add_argument(
+        "--guild",
+        type=_guild_id,
+        default=None,
+        help="answer as inside this server (its id); with check, validate only its file",
+    )
+    common = _Parser(add_help=False, parents=[dirs, server])  # ask and eval
     common.add_argument(
         "--lang",
         choices=("en", "es", "auto"),
@@ -56,7 +72,9 @@ def _parser() -> argparse.ArgumentParser:
     ask = sub.add_parser("ask", parents=[common], help="answer a question offline")
     ask.add_argument("--json", action="store_true", help="print the JSON answer object")
     ask.add_argument("question", nargs="+", help="the question, or - to read one per line")
-    sub.add_parser("check", parents=[common], help="validate the knowledge directory")
+    sub.add_parser(
+        "check", parents=[dirs, server], help="validate the knowledge (and server files)"
+    )
     ev = sub.add_parser("eval", parents=[common], help="score a labelled question file")
     ev.add_argument("file", type=Path)
     ev.add_argument("--json", action="store_true", help="machine-readable output")
@@ -69,7 +87,7 @@ def _parser() -> argparse.ArgumentParser:
         help="exit 1 when a kind (answerable, abstain, confusable, spanish, spanish_abstain, "
         "server) scores below FRACTION",
     )
-    sub.add_parser("run", parents=[common], help="start the Discord bot")
+    sub.add_parser("run", parents=[dirs], help="start the Discord bot")
     sub.add_parser(
         "health",
         parents=[data],
@@ -129,12 +147,16 @@ def format_text(answer: Answer) -> str:
     if answer.note:
         lines += ["", f"{t('note', lang)}: {answer.note}"]
     lines += ["", f"{t('sources', lang)}:"]
-    for s in answer.sources:
-        when = f", {s.published}" if s.published else ""
-        url = s.url or t("no_link", lang)
-        lines.append(f"  - {s.outlet}{when}: {s.title}\n    {url}")
-        if s.quote:
-            lines.append(f'    "{s.quote}"')
+    for s, quotes in group_sources(answer.sources):
+        if not s.checked:  # a moderator's link: its title, if any, then the link once
+            title = f"{s.title}\n    " if s.title != s.url else ""
+            lines.append(f"  - {title}{s.url}\n    ({t('unchecked_link', lang)})")
+        else:
+            when = f", {s.published}" if s.published else ""
+            lines.append(f"  - {s.outlet}{when}: {s.title}\n    {s.url or t('no_link', lang)}")
+        if quotes and lang != "en":  # quotes stay in the source's English
+            lines.append(f"    {t('quote_label', lang)}:")
+        lines += [f'    "{q}"' for q in quotes]
     lines += ["", f"{t('confidence', lang)}: {answer.confidence:.2f}  [{answer.id}]"]
     return "\n".join(lines)
 
@@ -153,7 +175,8 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             if args.json:
                 print(json.dumps(payload, ensure_ascii=False), flush=True)
             else:
-                print(payload["answer"] or payload.get("error") or t("declined"), flush=True)
+                text = payload["answer"] or payload.get("help") or payload.get("error")
+                print(text or t("declined"), flush=True)
         return 0
     question = " ".join(args.question)
     try:
@@ -197,7 +220,22 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     if problems:
         return 1
     phrasings = sum(len(e.phrasings()) for e in kb.entries.values())
-    print(f"ok: {len(kb.entries)} entries, {phrasings} phrasings, {len(kb.sources)} sources")
+    summary = f"ok: {len(kb.entries)} entries, {phrasings} phrasings, {len(kb.sources)} sources"
+    if args.data or args.guild:
+        # the checks need the lexical index only: no sentence vectors are computed for them
+        store = GuildStore(settings.steward_data_dir, Engine(kb, semantic=False))
+        guilds = [args.guild] if args.guild else store.guild_ids()
+        server_problems = []
+        for guild in guilds:  # as the bot loads them: each against the shared knowledge
+            try:
+                store.load_guild(guild)
+            except StoreError as exc:
+                server_problems += exc.problems
+        if server_problems:
+            print(*server_problems, sep="\n", file=sys.stderr)
+            return 1
+        summary += f"; {len(guilds)} server(s) checked"
+    print(summary)
     return 0
 
 

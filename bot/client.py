@@ -79,7 +79,7 @@ class StewardBot(commands.Bot):
 
         self.add_dynamic_items(ShowEntryButton)
         self._health_task = asyncio.create_task(self._keep_health_fresh(), name="health")
-        self.engine.matcher.complete("a")  # build autocomplete's word statistics now, not on use
+        self.engine.matcher.warm()  # build what questions need now, not on the first one
         dev_guild = self.settings.steward_dev_guild_id
         if dev_guild:
             guild = discord.Object(id=dev_guild)
@@ -140,9 +140,18 @@ async def _serve(bot: StewardBot, token: str) -> None:
         await bot.start(token)
 
 
+def configure_logging(level_name: str) -> None:
+    """Log at `level_name` (STEWARD_LOG_LEVEL), but discord.py's own loggers at INFO or above
+    whatever it is: at DEBUG they write gateway payloads, which pair user ids with questions."""
+    level = logging.getLevelName(level_name.upper())
+    level = level if isinstance(level, int) else logging.INFO
+    discord.utils.setup_logging(level=level)
+    logging.getLogger("discord").setLevel(max(level, logging.INFO))
+
+
 def run_bot(settings: Settings) -> int:
     """`steward run`: start the bot with these settings."""
-    discord.utils.setup_logging(level=getattr(logging, settings.steward_log_level.upper(), 20))
+    configure_logging(settings.steward_log_level)
     if settings.discord_token is None or not settings.discord_token.get_secret_value().strip():
         print(
             "steward: DISCORD_TOKEN is not set. Create a bot in the Discord developer portal "

@@ -14,7 +14,7 @@ DEFAULT_API_BASE = "https://discord.com/api/v10"
 
 
 class Settings(BaseSettings):
-    """Everything `steward` reads from its environment; names as in CONTRACT.md."""
+    """Everything `steward` reads from its environment; the README's environment table."""
 
     model_config = SettingsConfigDict(env_file=".env", extra="ignore", case_sensitive=False)
 

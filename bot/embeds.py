@@ -7,18 +7,26 @@ from typing import Any
 
 import discord
 
-from bot.answers import Answer, Suggestion
+from bot.answers import Answer, SourceRef, Suggestion
+from bot.citations import group_sources
 from bot.i18n import t
 from bot.text import detect_language
 
 ANSWER_COLOUR = discord.Colour.dark_green()
 DECLINE_COLOUR = discord.Colour.light_grey()
 SPANISH_LOCALES = frozenset({discord.Locale.spain_spanish, discord.Locale.latin_american_spanish})
+EMBED_CHARS, EMBED_FIELDS = 6000, 25  # Discord's limits for one embed
 
 
 def clip(text: str, limit: int) -> str:
     """Cut text to Discord's field limits, marking the cut."""
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def shown_back(text: str, limit: int) -> str:
+    """Text a user typed, shown to someone else: cut to `limit`, with its markdown (masked
+    links, formatting) escaped so it reads as typed and links nothing."""
+    return discord.utils.escape_markdown(clip(text, limit))
 
 
 def choose_language(locale: discord.Locale | None, question: str) -> str:
@@ -33,7 +41,8 @@ def answer_embed(answer: Answer) -> discord.Embed:
     lang = answer.lang
     if not answer.answered:
         text, heading = answer.declined_text()
-        embed = discord.Embed(description=text, colour=DECLINE_COLOUR)
+        colour = ANSWER_COLOUR if answer.kind == "help" else DECLINE_COLOUR
+        embed = discord.Embed(description=text, colour=colour)
         if answer.suggestions:
             embed.add_field(
                 name=heading,
@@ -48,20 +57,34 @@ def answer_embed(answer: Answer) -> discord.Embed:
     )
     if answer.note:
         embed.add_field(name=t("note", lang), value=clip(answer.note, 1024), inline=False)
-    for i, src in enumerate(answer.sources[:5], start=1):
-        embed.add_field(
-            name=f"{t('sources', lang)} {i}: {clip(src.outlet, 200)}",
-            value=clip(_source_text(src, lang), 1024),
-            inline=False,
-        )
     footer = f"{t('confidence', lang)}: {answer.confidence:.0%} · {t('entry_footer', lang, entry_id=answer.id)}"
     if answer.origin not in (None, "shared"):
         footer += f" · {t('server_entry', lang)}"
     embed.set_footer(text=footer)
+    _add_sources(embed, answer)
     return embed
 
 
-def _source_text(src: Any, lang: str) -> str:
+def _add_sources(embed: discord.Embed, answer: Answer) -> None:
+    """One field per source, with all its quotes; when Discord's limits leave no room for
+    the rest, a last field says how many are not shown."""
+    lang = answer.lang
+    groups = group_sources(answer.sources)
+    for i, (src, quotes) in enumerate(groups):
+        name = f"{t('sources', lang)} {i + 1}: {clip(src.outlet, 200)}"
+        value = clip(_source_text(src, quotes, lang), 1024)
+        more = t("more_sources", lang, count=len(groups) - i)
+        room_for_more = len(t("sources", lang)) + len(more) if i < len(groups) - 1 else 0
+        if (
+            len(embed.fields) >= EMBED_FIELDS - 1
+            or len(embed) + len(name) + len(value) + room_for_more > EMBED_CHARS
+        ):
+            embed.add_field(name=t("sources", lang), value=more, inline=False)
+            return
+        embed.add_field(name=name, value=value, inline=False)
+
+
+def _source_text(src: SourceRef, quotes: list[str], lang: str) -> str:
     link = (
         f"[{clip(src.title, 200)}]({src.url})" if src.url else f"{src.title} ({t('no_link', lang)})"
     )
@@ -70,9 +93,9 @@ def _source_text(src: Any, lang: str) -> str:
         lines.append(f"{t('published', lang)}: {src.published}")
     if not src.checked:
         lines.append(f"*{t('unchecked_link', lang)}*")
-    if src.quote:
-        label = t("quote_label", lang)
-        lines.append(f"{label}:\n> {clip(_escape_quote(src.quote), 700)}")
+    if quotes:
+        lines.append(f"{t('quote_label', lang)}:")
+        lines += [f"> {clip(_escape_quote(q), 700)}" for q in quotes]
     return "\n".join(lines)
 
 

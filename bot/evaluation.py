@@ -172,7 +172,11 @@ def run_suite(
         outcomes = []
         for case in suite.cases:
             where = EVAL_GUILD if case.section == "server" else guild
-            [outcome] = run_eval([case], lambda q, w=where: engine.ask(q, w, lang))
+
+            def ask(q: str, where: str | None = where) -> Answer:
+                return engine.ask(q, where, lang)
+
+            [outcome] = run_eval([case], ask)
             if case.section == "server":
                 leaked = engine.ask(case.q, OTHER_GUILD, lang)
                 if leaked.id in own:

@@ -11,6 +11,24 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I don't know: Steward's sources do not answer “{question}”.",
         "es": "No lo sé: las fuentes de Steward no responden a «{question}».",
     },
+    "help": {
+        "en": "I'm Steward. I answer questions about US worker-organizing policy from sourced "
+        "documents: the White House Task Force on Worker Organizing and Empowerment, Executive "
+        "Order 14025, the May 2022 roundtable with Amazon, Starbucks, REI and other organizers, "
+        "the Senate Budget Committee hearing on companies that violate labor laws, and the "
+        "Better for All campaign. Ask one whole question, for example “When was Executive "
+        "Order 14025 signed?” or “Who chairs the task force?”. Every answer names its sources, "
+        "and when they do not cover something I say so. I answer in English or Spanish.",
+        "es": "Soy Steward. Respondo preguntas sobre la política de organización laboral en "
+        "Estados Unidos a partir de documentos con fuentes: el Grupo de Trabajo de la Casa "
+        "Blanca sobre Organización y Empoderamiento de los Trabajadores, la Orden Ejecutiva "
+        "14025, la mesa redonda de mayo de 2022 con organizadores de Amazon, Starbucks, REI y "
+        "otras empresas, la audiencia del Comité de Presupuesto del Senado sobre empresas que "
+        "violan las leyes laborales y la campaña Better for All. Haz una pregunta completa, por "
+        "ejemplo «¿Cuándo se firmó la Orden Ejecutiva 14025?» o «¿Quién preside el grupo de "
+        "trabajo?». Cada respuesta nombra sus fuentes, y si no cubren algo, lo digo. Respondo "
+        "en español o en inglés.",
+    },
     "did_you_mean": {
         "en": "I'm not sure what you mean. Did you mean one of these?",
         "es": "No estoy seguro de lo que preguntas. ¿Quisiste decir alguna de estas?",
@@ -35,6 +53,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "unchecked_link": {
         "en": "link added by this server's moderators (its text is not checked)",
         "es": "enlace añadido por los moderadores de este servidor (su texto no está verificado)",
+    },
+    "more_sources": {
+        "en": "…and {count} more sources, which do not fit here",
+        "es": "…y {count} fuentes más, que no caben aquí",
     },
     "no_link": {"en": "no public link", "es": "sin enlace público"},
     "published": {"en": "published", "es": "publicado"},
@@ -224,6 +246,21 @@ MESSAGES: dict[str, dict[str, str]] = {
     "store_guild_invalid": {
         "en": "the entries of server {guild} are invalid",
         "es": "Las entradas del servidor {guild} no son válidas:",
+    },
+    "store_guild_unloaded": {
+        "en": "This server's FAQ file could not be loaded, so Steward answers here from the "
+        "shared entries only, and changes to this server's FAQ are paused so that the file is "
+        "left as it is. Ask the bot's operator to fix it (`steward check --data DIR --guild "
+        "{guild}` lists the problems); it is loaded again on the next /faq once it is fixed.",
+        "es": "No se pudo cargar el archivo de preguntas de este servidor: Steward responde "
+        "aquí solo con las entradas compartidas, y los cambios a las preguntas de este servidor "
+        "están en pausa para no tocar el archivo. Pide a quien opera el bot que lo arregle "
+        "(`steward check --data DIR --guild {guild}` muestra los problemas); se vuelve a cargar "
+        "en el siguiente /faq una vez arreglado.",
+    },
+    "store_would_not_load": {
+        "en": "not saved: the file written would not load again",
+        "es": "No se guardó: el archivo escrito no se podría volver a cargar:",
     },
     "store_entry_not_saved": {
         "en": "the entry was not saved",

@@ -8,6 +8,7 @@ once, and nothing is used until there are none.
 from __future__ import annotations
 
 import bisect
+import codecs
 import itertools
 import os
 import pickle
@@ -26,8 +27,9 @@ from bot.yamlsafe import MAX_YAML_BYTES, LineDict, YamlError, load_yaml
 
 LANGUAGES = ("en", "es")
 TRANSLATED = ("es",)
-ID_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-URL_PATTERN = re.compile(r"^https?://[^\s<>\"]+$")
+# Used with `fullmatch` only: `$` also matches before a final newline ("an-id\n").
+ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
+URL_PATTERN = re.compile(r"https?://[^\s<>\"]+")
 MAX_ID = 64
 MAX_QUESTION = 150
 MAX_ANSWER = 1000
@@ -60,6 +62,33 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.path}:{self.line}: {self.message}"
+
+
+class NotUtf8Error(ValueError):
+    """A file that is not UTF-8 text; `line` is where the first bad byte is (1-based)."""
+
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def read_text(path: Path) -> str:
+    """A file's text, which must be UTF-8 (`NotUtf8Error` says where it is not)."""
+    data = path.read_bytes()
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise NotUtf8Error("the file is UTF-16, not UTF-8: save it as UTF-8", 1)
+    # UTF-16 without a byte-order mark decodes as UTF-8 full of NUL characters
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        line = data.count(b"\n", 0, nul) + 1
+        raise NotUtf8Error("the file holds NUL bytes (UTF-16?), not UTF-8 text", line)
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise NotUtf8Error(
+            f"the file is not UTF-8 (byte 0x{data[exc.start]:02x}): save it as UTF-8", line
+        ) from None
 
 
 @dataclass(frozen=True)
@@ -247,7 +276,7 @@ def _parse_citation(col: _Collector, raw: Any, line: int) -> Citation | None:
         if source is not None:
             col.add(raw.line, "a source reference has either 'source' or 'url', not both")
             return None
-        if not isinstance(url, str) or not URL_PATTERN.match(url.strip()):
+        if not isinstance(url, str) or not URL_PATTERN.fullmatch(url.strip()):
             col.add(raw.line_of("url"), f"'url' must be an http(s) link, not {url!r}")
             return None
         if quote is not None and (not isinstance(quote, str) or len(quote) > MAX_QUOTE):
@@ -305,7 +334,11 @@ def parse_entry(col: _Collector, data: Any, line: int, origin: str) -> Entry | N
     entry_id = data.get("id")
     if entry_id is None:
         col.add(data.line, "missing field 'id'")
-    elif not isinstance(entry_id, str) or not ID_PATTERN.match(entry_id) or len(entry_id) > MAX_ID:
+    elif (
+        not isinstance(entry_id, str)
+        or not ID_PATTERN.fullmatch(entry_id)
+        or len(entry_id) > MAX_ID
+    ):
         col.add(
             data.line_of("id"),
             f"bad id {entry_id!r}: use lowercase letters, digits and hyphens "
@@ -454,11 +487,11 @@ def _load_sources(root: Path) -> tuple[dict[str, Source], list[Problem]]:
     path = root / "sources.yaml"
     col = _Collector(str(path))
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
+        data = load_yaml(read_text(path))
     except FileNotFoundError:
         col.add(0, "missing the source catalogue sources.yaml")
         return {}, col.problems
-    except YamlError as exc:
+    except (YamlError, NotUtf8Error) as exc:
         col.add(exc.line, str(exc))
         return {}, col.problems
     if not isinstance(data, list):
@@ -475,13 +508,13 @@ def _load_sources(root: Path) -> tuple[dict[str, Source], list[Problem]]:
             for k in ("id", "title", "outlet", "file", "published", "kind")
         }
         url = item.get("url")
-        if not isinstance(url, str) or not (url == "" or URL_PATTERN.match(url)):
+        if not isinstance(url, str) or not (url == "" or URL_PATTERN.fullmatch(url)):
             col.add(item.line_of("url"), "'url' must be an http(s) link (or \"\" for a reference)")
         note = col.text(item, "note", MAX_NOTE, required=False)
         sid = fields["id"]
         if sid is None or any(v is None for v in fields.values()) or not isinstance(url, str):
             continue
-        if not ID_PATTERN.match(sid):
+        if not ID_PATTERN.fullmatch(sid):
             col.add(item.line_of("id"), f"bad source id {sid!r}")
             continue
         if sid in sources:
@@ -492,9 +525,12 @@ def _load_sources(root: Path) -> tuple[dict[str, Source], list[Problem]]:
             col.add(item.line_of("file"), f"source file {fields['file']!r} is outside sources/")
             continue
         try:
-            text = file_path.read_text(encoding="utf-8")
+            text = read_text(file_path)
         except OSError:
             col.add(item.line_of("file"), f"source file not found: sources/{fields['file']}")
+            continue
+        except NotUtf8Error as exc:
+            col.problems.append(Problem(str(file_path), exc.line, str(exc)))
             continue
         sources[sid] = Source(
             sid,
@@ -516,8 +552,8 @@ def _load_lexicon(root: Path) -> tuple[Lexicon, list[Problem]]:
     if not path.exists():
         return Lexicon(), []
     try:
-        data = load_yaml(path.read_text(encoding="utf-8"))
-    except YamlError as exc:
+        data = load_yaml(read_text(path))
+    except (YamlError, NotUtf8Error) as exc:
         col.add(exc.line, str(exc))
         return Lexicon(), col.problems
     if not isinstance(data, LineDict):
@@ -556,7 +592,11 @@ def _load_lexicon(root: Path) -> tuple[Lexicon, list[Problem]]:
     common_path = root / "common-words.txt"
     common: list[str] = []
     if common_path.exists():
-        lines = common_path.read_text(encoding="utf-8").splitlines()
+        try:
+            lines = read_text(common_path).splitlines()
+        except NotUtf8Error as exc:
+            col.problems.append(Problem(str(common_path), exc.line, str(exc)))
+            lines = []
         common = [w.strip() for w in lines if w.strip() and not w.startswith("#")]
     return Lexicon.from_mapping(synonyms, stops, common), col.problems
 
@@ -587,9 +627,11 @@ def _load_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
 
 
 def _parse_file(path: Path) -> tuple[list[Entry], list[Problem]]:
-    return parse_entries(
-        path.read_text(encoding="utf-8"), str(path), max_bytes=MAX_KNOWLEDGE_FILE_BYTES
-    )
+    try:
+        text = read_text(path)
+    except NotUtf8Error as exc:
+        return [], [Problem(str(path), exc.line, str(exc))]
+    return parse_entries(text, str(path), max_bytes=MAX_KNOWLEDGE_FILE_BYTES)
 
 
 def parse_worker(paths: list[str]) -> None:

@@ -426,12 +426,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     import argparse
 
     from bot.knowledge import load_knowledge
-    from bot.paths import default_knowledge_dir
+    from bot.paths import BUNDLED_KNOWLEDGE
 
     parser = argparse.ArgumentParser(prog="python -m bot.semantic", description=main.__doc__)
     parser.add_argument("knowledge", nargs="?", type=Path, default=None)
     args = parser.parse_args(argv)
-    root = args.knowledge or default_knowledge_dir()
+    root = args.knowledge or BUNDLED_KNOWLEDGE
     kb, problems = load_knowledge(root)
     if problems:
         print(f"{root}: fix the knowledge first ('steward check')")

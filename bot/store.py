@@ -25,17 +25,20 @@ from bot.heap import collector_paused, resettle
 from bot.i18n import t
 from bot.knowledge import (
     MAX_ID,
+    MAX_KNOWLEDGE_FILE_BYTES,
     Entry,
+    NotUtf8Error,
     Problem,
     _Collector,
     load_knowledge,
     parse_entries,
     parse_entry,
+    read_text,
     validate_entries,
 )
 from bot.records import Records
 from bot.text import basic_tokens
-from bot.yamlsafe import LineDict, dump_yaml
+from bot.yamlsafe import MAX_YAML_BYTES, SURROGATE_PROBLEM, UNPAIRED_SURROGATE, LineDict, dump_yaml
 
 log = logging.getLogger("steward.store")
 
@@ -154,6 +157,8 @@ class GuildStore:
         self.engine = engine
         self.records = records
         self._locks: dict[str, asyncio.Lock] = {}
+        # servers whose file could not be loaded: not served, and never written over
+        self.unloaded: dict[str, StoreError] = {}
 
     # -- paths and loading ----------------------------------------------------------------
 
@@ -170,22 +175,52 @@ class GuildStore:
         path = self.path(guild)
         if not path.exists():
             return
-        entries, problems = parse_entries(path.read_text(encoding="utf-8"), str(path), guild)
+        try:
+            text = read_text(path)
+        except NotUtf8Error as exc:
+            raise StoreError(
+                "store_guild_invalid", [Problem(str(path), exc.line, str(exc))], guild=guild
+            ) from None
+        except OSError as exc:
+            problem = Problem(str(path), 0, f"cannot be read: {exc.strerror}")
+            raise StoreError("store_guild_invalid", [problem], guild=guild) from None
+        entries, problems = parse_entries(text, str(path), guild)
         problems += self._validate(guild, entries, replacing=[e.id for e in entries])
         if problems:
             raise StoreError("store_guild_invalid", problems, guild=guild)
         self.engine.replace_guild(guild, entries)
 
     def load_all(self) -> None:
-        """Load every server's entries; a server with an invalid file is logged and skipped."""
-        root = self.data_dir / "guilds"
-        if not root.is_dir():
-            return
-        for folder in sorted(p for p in root.iterdir() if p.is_dir()):
+        """Load every server's entries; a server whose file cannot be loaded is logged, kept in
+        `unloaded` (its moderators are told on their next /faq) and its file left as it is."""
+        for guild in self.guild_ids():
             try:
-                self.load_guild(folder.name)
+                self.load_guild(guild)
             except StoreError as exc:
-                log.error("not serving server %s's entries: %s", folder.name, exc)
+                self.unloaded[guild] = exc
+                log.error("not serving server %s's entries: %s", guild, exc)
+
+    def guild_ids(self) -> list[str]:
+        """The servers that have a folder in the data directory."""
+        root = self.data_dir / "guilds"
+        return sorted(p.name for p in root.iterdir() if p.is_dir()) if root.is_dir() else []
+
+    def retry_unloaded(self, guild: str) -> StoreError | None:
+        """For its moderators: why a server's file is still not served, after loading it again
+        (None: it is served)."""
+        if guild not in self.unloaded:
+            return None
+        try:
+            self.load_guild(guild)
+        except StoreError as exc:
+            self.unloaded[guild] = exc
+            return self._unloaded_refusal(guild)
+        del self.unloaded[guild]
+        log.info("serving server %s's entries again", guild)
+        return None
+
+    def _unloaded_refusal(self, guild: str) -> StoreError:
+        return StoreError("store_guild_unloaded", self.unloaded[guild].problems, guild=guild)
 
     # -- validation -----------------------------------------------------------------------
 
@@ -223,7 +258,7 @@ class GuildStore:
         col = _Collector("form")
         if editing is not None and editing.translations:
             data["translations"] = _translations_data(editing)
-        entry = parse_entry(col, data, 1, scope)
+        entry = _parse_typed_entry(col, data, scope)
         if entry is not None and editing is not None:
             entry = replace(entry, related=editing.related, tags=editing.tags)
         return self._checked(
@@ -252,19 +287,63 @@ class GuildStore:
             return list(self.engine.kb.entries.values())
         return self.engine.guild_entries(scope)
 
+    async def _file_text(self, scope: str, entries: list[Entry], path: Path) -> str:
+        """The file holding `entries`, read back as the loader will read it: a change that
+        would leave a file Steward cannot load (or a server file it could not load) is refused."""
+        if scope in self.unloaded:
+            raise self._unloaded_refusal(scope)
+        limit = MAX_KNOWLEDGE_FILE_BYTES if scope == SHARED else MAX_YAML_BYTES
+        text, (parsed, problems) = await asyncio.to_thread(_read_back, entries, path, scope, limit)
+        if scope != SHARED and not problems:  # the whole server, as `load_guild` checks it
+            current = [e.id for e in self.engine.guild_entries(scope)]
+            problems = self._validate(scope, parsed, replacing=current + [e.id for e in parsed])
+        if problems:
+            raise StoreError("store_would_not_load", problems)
+        return text
+
+    def _shared_problems(self, entries: list[Entry], touched: list[Entry]) -> list[Problem]:
+        """What the loader would find wrong after a change to the shared knowledge, checked on
+        the entries the change can affect: the changed ones (with the Spanish text the loader
+        requires), and the shared or server entries related to an entry it removes."""
+        ids = {e.id for e in entries}
+        changed = {e.id for e in touched}
+        check = [e for e in entries if e.id in changed or not ids.issuperset(e.related)]
+        problems = validate_entries(
+            check,
+            self.engine.kb.sources,
+            known_ids=ids - {e.id for e in check},
+            require_translations=True,
+        )
+        if removed := changed - ids:
+            for guild in self.guild_ids():
+                own = self.engine.guild_entries(guild)
+                mine = {e.id for e in own}
+                orphans = [e for e in own if (removed - mine) & set(e.related)]
+                problems += validate_entries(
+                    orphans,
+                    self.engine.kb.sources,
+                    known_ids=(ids | mine) - {e.id for e in orphans},
+                )
+        return problems
+
     async def _write_scope(
         self, scope: str, entries: list[Entry], touched: Iterable[Entry]
     ) -> None:
         """Write the files a change touches (atomically), off the event loop."""
         if scope != SHARED:
-            text = dump_yaml([e.to_yaml() for e in entries])
+            text = await self._file_text(scope, entries, self.path(scope))
             await asyncio.to_thread(write_atomic, self.path(scope), text)
             return
+        touched = list(touched)
+        if problems := self._shared_problems(entries, touched):
+            raise StoreError("store_would_not_load", problems)
         root = self.engine.kb.root / "faq"
         files = {Path(e.path).name if e.path else OWNER_FILE for e in touched}
+        texts = {}
         for name in files:
             in_file = [e for e in entries if (Path(e.path).name if e.path else OWNER_FILE) == name]
-            text = dump_yaml([e.to_yaml() for e in in_file])
+            texts[name] = await self._file_text(scope, in_file, root / name)
+        for name, text in texts.items():
             await asyncio.to_thread(write_atomic, root / name, text)
 
     async def _commit(
@@ -374,7 +453,7 @@ class GuildStore:
 
         The caller holds the scope's lock."""
         col = _Collector(action)
-        parsed = parse_entry(col, data, 1, scope)
+        parsed = _parse_typed_entry(col, data, scope)
         entry = self._checked(
             scope,
             parsed and replace(parsed, path=before.path),
@@ -430,7 +509,7 @@ class GuildStore:
                 return None
             data = _as_linedict(change.after)
             col = _Collector(f"version {version}")
-            parsed = parse_entry(col, data, 1, scope)
+            parsed = _parse_typed_entry(col, data, scope)
             if parsed is not None and current is not None:
                 parsed = replace(parsed, path=current.path)
             entry = self._checked(
@@ -489,9 +568,8 @@ class GuildStore:
             if self._scope_fingerprint(scope) != plan.base:
                 raise StoreError("store_import_stale")
             current = {e.id: e for e in self._scope_entries(scope)}
-            await asyncio.to_thread(
-                write_atomic, self.path(scope), dump_yaml([e.to_yaml() for e in plan.entries])
-            )
+            text = await self._file_text(scope, list(plan.entries), self.path(scope))
+            await asyncio.to_thread(write_atomic, self.path(scope), text)
             self.engine.replace_guild(scope, plan.entries)
             if self.records is not None:
                 for e in plan.entries:
@@ -522,6 +600,32 @@ class GuildStore:
                 self.engine.replace_shared(kb)
                 resettle()
             return len(kb.entries)
+
+
+def _read_back(
+    entries: list[Entry], path: Path, scope: str, limit: int
+) -> tuple[str, tuple[list[Entry], list[Problem]]]:
+    """The file text for `entries`, and what the loader makes of it (entries are immutable, so
+    this runs off the event loop)."""
+    text = dump_yaml([e.to_yaml() for e in entries])
+    return text, parse_entries(text, str(path), scope, max_bytes=limit)
+
+
+def _parse_typed_entry(col: _Collector, data: LineDict, scope: str) -> Entry | None:
+    """An entry from what someone typed (a form, a phrasing, a stored version): text that no
+    file can hold is refused here, naming the field, before it could be saved."""
+    bad = [key for key, value in data.items() if _holds_surrogate(value)]
+    for key in bad:
+        col.add(data.line_of(key), f"'{key}' {SURROGATE_PROBLEM}")
+    return None if bad else parse_entry(col, data, 1, scope)
+
+
+def _holds_surrogate(value: Any) -> bool:
+    if isinstance(value, str):
+        return UNPAIRED_SURROGATE.search(value) is not None
+    if isinstance(value, dict):
+        return any(_holds_surrogate(k) or _holds_surrogate(v) for k, v in value.items())
+    return isinstance(value, list) and any(_holds_surrogate(v) for v in value)
 
 
 def _same_home(new: Entry, old: Entry) -> Entry:

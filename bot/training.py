@@ -169,7 +169,7 @@ def server_examples(engine: Engine, servers: int = SIMULATED_SERVERS) -> list[Ex
         ]
         engine.replace_guild(guild, cut)
         entries = {(guild, e.id): e for e in cut}
-        questions = []
+        questions: list[tuple[str, tuple[str, str] | None]] = []
         for full, kept in zip(chosen, cut, strict=True):
             left = [p for _, p in full.phrasings() if p not in {kept.question, *kept.alternates}]
             questions += [(p, (guild, full.id)) for p in rng.sample(left, min(3, len(left)))]
@@ -190,7 +190,7 @@ def server_examples(engine: Engine, servers: int = SIMULATED_SERVERS) -> list[Ex
 
 def _matrix(
     examples: list[Example], features: Sequence[str]
-) -> tuple[np.ndarray, np.ndarray, list[int], list[tuple[int, tuple[str, str]]]]:
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[int], list[tuple[int, tuple[str, str]]]]:
     """Rows (every view of every candidate with a label), labels, question index of each row,
     and which (question, entry) each row belongs to."""
     xs, ys, ws, owners, keys = [], [], [], [], []

@@ -39,11 +39,11 @@ class Ask(commands.Cog):
         self, question: str, guild_id: int | None, locale: discord.Locale | None
     ) -> Answer:
         """Ask the engine (in Spanish for a Spanish client, else in the question's language)
-        and count a declined or unsure question as a gap of that server."""
+        and count a declined or unsure question (not a greeting) as a gap of that server."""
         guild = str(guild_id) if guild_id else None
         answer = self.bot.engine.ask(question, guild, "es" if locale in SPANISH_LOCALES else "auto")
-        if guild and not answer.answered:
-            await self.bot.records.count_gap(guild, question)
+        if guild and answer.counts_as_gap:  # not a greeting; its text as the core cleaned it
+            await self.bot.records.count_gap(guild, answer.question)
         return answer
 
     def limited(self, user_id: int, lang: str) -> str | None:

@@ -13,10 +13,11 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.embeds import answer_embed, answer_view, choose_language, clip
+from bot.embeds import answer_embed, answer_view, choose_language, clip, shown_back
 from bot.i18n import t
 from bot.knowledge import Entry
 from bot.permissions import (
+    NotAllowed,
     Scope,
     locale_language,
     report_error,
@@ -233,9 +234,10 @@ class GapActions(OwnedView):
                 t(
                     "alias_added",
                     locale_language(interaction),
-                    phrasing=clip(self.text, 200),
+                    phrasing=shown_back(self.text, 200),
                     entry_id=entry_id,
                 ),
+                suppress_embeds=True,
             )
 
         return callback
@@ -253,6 +255,20 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
     def __init__(self, bot: StewardBot) -> None:
         self.bot = bot
         super().__init__()
+
+    async def interaction_check(self, interaction: Inter) -> bool:  # type: ignore[override]
+        """A server whose FAQ file could not be loaded: tell its moderators why, on any /faq
+        (they cannot change the FAQ until it is fixed); everyone else sees the shared entries."""
+        if interaction.guild_id is None:
+            return True
+        problem = self.bot.store.retry_unloaded(str(interaction.guild_id))
+        if problem is None:
+            return True
+        try:
+            await require_moderator(interaction)
+        except NotAllowed:
+            return True
+        raise NotAllowed(refusal(problem, locale_language(interaction)))
 
     # -- everyone -------------------------------------------------------------------------
 
@@ -599,7 +615,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             await reply(interaction, t("no_gaps", lang))
             return
         lines = [
-            t("gap_line", lang, count=g.count, text=clip(g.text, 150), date=g.last_seen[:10])
+            t("gap_line", lang, count=g.count, text=shown_back(g.text, 150), date=g.last_seen[:10])
             for g in gaps
         ]
         embed = discord.Embed(title=t("gaps_title", lang), description=clip("\n".join(lines), 4096))
@@ -616,14 +632,14 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
         async def chosen(inter: Inter) -> None:
             again = await require_moderator(inter)
             text = gaps[int(select.values[0])].text
-            ranked = self.bot.engine.matcher.rank(text, {again.key}, limit=4)
+            ranked = self.bot.engine.matcher.match(text, [again.key]).candidates
             targets = [
                 e
                 for c in ranked
                 if (e := self.bot.engine.entry(c.entry_id, again.key)) and e.origin == again.key
             ]
             actions = GapActions(self, inter.user.id, text, targets, locale_language(inter))
-            await reply(inter, f"“{clip(text, 300)}”", view=actions)
+            await reply(inter, f"“{shown_back(text, 300)}”", view=actions, suppress_embeds=True)
 
         select.callback = chosen  # type: ignore[method-assign, assignment]
         view = ReportingView(timeout=600)

@@ -169,3 +169,9 @@ def test_a_message_asking_two_things_gets_both_answers(engine, question, first, 
 def test_one_question_gets_one_answer(engine):
     answer = engine.ask("¿Qué es la ALU?")
     assert answer.answer == engine.entry("alu-what").text("es")[1]
+
+
+def test_half_a_utf16_pair_in_a_question_becomes_a_replacement_character(engine):
+    answer = engine.ask("When was Executive Order 14025 signed?\ud800")
+    assert answer.question == "When was Executive Order 14025 signed?\ufffd" and answer.answered
+    assert answer.to_json()["question"].encode("utf-8")  # printable and storable

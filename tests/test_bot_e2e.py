@@ -9,8 +9,10 @@ import os
 import sys
 
 import discord
+import pytest
 
 from tests.conftest import GUILD_A, GUILD_B, TOKEN
+from tests.discord_standin import StandInTimeout
 
 EPHEMERAL = 64
 Q_DATE = "When was Executive Order 14025 signed?"
@@ -107,6 +109,10 @@ async def test_related_button_shows_that_entry(standin, steward):
     )
     assert press.type == 4 and press.ephemeral
     assert embed_of(press.data)["footer"]["text"].endswith(target)
+    # a forged custom_id ending in a newline (`$` matches before it) is not a Steward button
+    forged = standin.component_interaction(f"{related[0]['custom_id']}\n", ex.message)
+    with pytest.raises(StandInTimeout):
+        await standin.interact(forged, timeout=1.0)
 
 
 async def test_did_you_mean_offers_buttons(standin, steward):

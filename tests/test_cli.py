@@ -209,3 +209,95 @@ def test_health_says_whether_the_bot_was_connected_lately(tmp_path, capsys):
     health.health_file(tmp_path).write_text("garbage\n")
     assert main(data) == 1
     assert capsys.readouterr() == ("", "")
+
+
+def test_check_reports_a_file_that_is_not_utf8_as_one_line(knowledge_copy):
+    path = knowledge_copy / "faq" / "extra.yaml"
+    path.write_bytes("- id: extra\n  question: ¿Qué?\n".encode("utf-16"))
+    proc = run("check", "--knowledge", str(knowledge_copy))
+    assert proc.returncode == 1 and "Traceback" not in proc.stderr
+    assert proc.stderr.splitlines() == [
+        f"{path}:1: the file is UTF-16, not UTF-8: save it as UTF-8"
+    ]
+
+
+def test_check_validates_server_files_with_data_and_guild(tmp_path, capsys):
+    good, bad = tmp_path / "guilds" / "10" / "faq.yaml", tmp_path / "guilds" / "20" / "faq.yaml"
+    for path in (good, bad):
+        path.parent.mkdir(parents=True)
+    good.write_text(
+        "- id: our-dues\n  question: How much are our chapter dues?\n  answer: Ten dollars.\n"
+        "  sources:\n  - url: https://example.org/dues\n"
+    )
+    bad.write_text(
+        '- id: "eo-14025-signed-date\\n"\n  question: When?\n  answer: Now.\n'
+        "  sources:\n  - url: https://example.org/x\n"
+    )
+    assert main(["check", "--data", str(tmp_path)]) == 1
+    err = capsys.readouterr().err.splitlines()
+    assert err == [
+        f"{bad}:1: bad id 'eo-14025-signed-date\\n': use lowercase letters, digits "
+        "and hyphens (at most 64 characters)"
+    ]
+    assert main(["check", "--data", str(tmp_path), "--guild", "10"]) == 0
+    assert "1 server(s) checked" in capsys.readouterr().out
+    bad.write_bytes("- id: café\n".encode("latin-1"))
+    assert main(["check", "--data", str(tmp_path), "--guild", "20"]) == 1
+    assert capsys.readouterr().err.startswith(f"{bad}:1: the file is not UTF-8 (byte 0xe9)")
+
+
+@pytest.mark.parametrize("command", ["check", "ask", "eval"])
+def test_a_server_id_that_is_not_digits_exits_2_with_usage(command):
+    extra = {"check": [], "ask": ["hi"], "eval": ["x.yaml"]}[command]
+    proc = run(command, "--guild", "abc", *extra)
+    assert proc.returncode == 2 and "usage:" in proc.stderr and "not a server id" in proc.stderr
+    assert run("ask", "--guild", "12\n", "hi").returncode == 2
+
+
+def test_plain_text_groups_quotes_under_their_source_once(capsys):
+    assert main(["ask", "Which worker organizers attended the White House roundtable?"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("  - Blavity, ") == 1 and out.count("https://blavity.com/") == 1
+    assert "Chris Smalls, the former Amazon employee" in out
+    assert "Cita textual" not in out
+    assert main(["ask", "--lang", "es", "Which organizers attended the roundtable?"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("  - Blavity, ") == 1
+    label = "Cita textual de la fuente, en su idioma original (inglés):"
+    assert out.count(label) == out.count("\n  - ")  # once per source, above its quotes
+
+
+def test_a_link_only_source_prints_its_url_once(tmp_path, capsys):
+    guild_dir = tmp_path / "guilds" / "99"
+    guild_dir.mkdir(parents=True)
+    (guild_dir / "faq.yaml").write_text(
+        "- id: our-dues\n  question: How much are our chapter dues?\n  answer: Ten dollars.\n"
+        "  sources:\n  - url: https://example.org/dues\n"
+        "  - url: https://example.org/minutes\n    title: Meeting minutes\n"
+    )
+    args = ["ask", "--data", str(tmp_path), "--guild", "99", "How much are our chapter dues?"]
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert out.count("https://example.org/dues") == 1
+    assert "  - Meeting minutes\n    https://example.org/minutes\n" in out
+    assert out.count("its text is not checked") == 2
+
+
+@pytest.mark.parametrize(
+    ("message", "lang", "start"),
+    [
+        ("hello", "en", "I'm Steward."),
+        ("What can you do?", "en", "I'm Steward."),
+        ("help", "en", "I'm Steward."),
+        ("hola", "es", "Soy Steward."),
+        ("¿Qué puedes hacer?", "es", "Soy Steward."),
+        ("ayuda", "es", "Soy Steward."),
+    ],
+)
+def test_greetings_and_help_get_what_steward_covers(capsys, message, lang, start):
+    assert main(["ask", "--json", message]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["answered"] is False and data["answer"] == "" and data["id"] is None
+    assert data["sources"] == [] and data["lang"] == lang and data["help"].startswith(start)
+    assert main(["ask", message]) == 0
+    assert capsys.readouterr().out.startswith(start)

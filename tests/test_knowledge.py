@@ -6,12 +6,13 @@ import sys
 from pathlib import Path
 
 import pytest
+import yaml
 
 from bot import knowledge
 from bot.knowledge import _parse_files, load_knowledge
 from bot.paths import BUNDLED_KNOWLEDGE
 from bot.text import phrasing_key
-from bot.yamlsafe import load_yaml
+from bot.yamlsafe import YamlError, _build, _Loader, load_yaml
 
 GOOD = """\
 - id: chair
@@ -249,3 +250,72 @@ def test_a_variant_under_two_canonical_words_is_refused(knowledge_copy):
     path.write_text(text.replace("synonyms:\n", "synonyms:\n  walk: [march, harris]\n", 1), "utf-8")
     _kb, problems = load_knowledge(knowledge_copy)
     assert any("'harris' is listed under both" in p.message for p in problems)
+
+
+# -- files that are not UTF-8 text, and text that is not text ------------------------------
+
+
+@pytest.mark.parametrize(
+    ("encode", "expected"),
+    [
+        (
+            lambda text: text.replace("chair name", "chair née").encode("latin-1"),
+            ":3: the file is not",
+        ),
+        (lambda text: text.encode("utf-16"), ":1: the file is UTF-16"),
+        (lambda text: text.encode("utf-16-le"), ":1: the file holds NUL bytes"),
+    ],
+    ids=["latin-1", "utf-16", "utf-16-without-bom"],
+)
+def test_a_file_that_is_not_utf8_is_one_problem_with_its_line(make_knowledge, encode, expected):
+    root = make_knowledge(GOOD)
+    path = root / "faq" / "other.yaml"
+    other = GOOD.replace("id: chair", "id: chair-2").replace("id: size", "id: size-2")
+    path.write_bytes(encode(other.replace("Who chairs", "Who else chairs")))
+    problems = messages(root)
+    assert len(problems) == 1 and problems[0].startswith(f"{path}{expected}"), problems
+
+
+def test_a_source_text_or_catalogue_that_is_not_utf8_is_a_problem(make_knowledge):
+    root = make_knowledge(GOOD)
+    memo = root / "sources" / "memo.txt"
+    memo.write_bytes("Alice Smith chairs the committee.\nCafé".encode("cp1252"))
+    assert any(p.startswith(f"{memo}:2: the file is not UTF-8") for p in messages(root))
+    catalogue = root / "sources.yaml"
+    catalogue.write_bytes(catalogue.read_text().encode("utf-16"))
+    assert messages(root)[0].startswith(f"{catalogue}:1: the file is UTF-16")
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        ("id: chair\n", 'id: "chair\\n"\n', "bad id 'chair\\n'"),
+        ("- id: size", '- id: "size\\n"', "bad id 'size\\n'"),
+    ],
+)
+def test_an_id_ending_in_a_newline_is_refused(make_knowledge, old, new, expected):
+    problems = messages(make_knowledge(GOOD.replace(old, new, 1)))
+    assert any(expected in p for p in problems), problems
+
+
+def test_a_catalogue_link_ending_in_a_newline_is_refused(make_knowledge):
+    root = make_knowledge(GOOD)
+    catalogue = root / "sources.yaml"
+    text = catalogue.read_text()
+    catalogue.write_text(text.replace("url: https://example.org/memo", 'url: "https://e.org/m\\n"'))
+    assert any("'url' must be an http(s) link" in p for p in messages(root))
+
+
+def test_an_unpaired_surrogate_is_refused_with_its_line():
+    with pytest.raises(YamlError, match="unpaired UTF-16 surrogate") as raw:
+        load_yaml("- a: b\n- c: d\ud800\n")
+    assert raw.value.line == 2
+    # libyaml refuses the escape itself; PyYAML's own parser (used where libyaml is missing)
+    # reads it, and the builder refuses it
+    with pytest.raises(YamlError) as escaped:
+        load_yaml('- a: b\n- c: "d\\ud800"\n')
+    assert escaped.value.line == 2
+    node = yaml.compose('- a: b\n- c: "d\\ud800"\n', Loader=yaml.SafeLoader)
+    with pytest.raises(YamlError, match="unpaired UTF-16 surrogate") as built:
+        _build(node, _Loader(""))
+    assert built.value.line == 2

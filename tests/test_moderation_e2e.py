@@ -259,6 +259,11 @@ HOSTILE = {
     "notalist.yaml": b"just: a mapping\n",
     "badquote.yaml": b"- id: q\n  question: Why?\n  answer: Because.\n  sources:\n"
     b"    - {source: blavity-roundtable, quote: words that are not in Blavity}\n",
+    # `$` matches before a final newline: such an id once passed and shadowed a shared entry
+    "newline-id.yaml": b'- id: "eo-14025-signed-date\\n"\n  question: When was it signed?\n'
+    b"  answer: Never.\n  sources:\n    - url: https://example.org/x\n",
+    "surrogate.yaml": b'- id: q\n  question: "Why \\ud800?"\n  answer: Because.\n'
+    b"  sources:\n    - url: https://example.org/x\n",
 }
 
 
@@ -622,3 +627,120 @@ async def test_moderator_adds_spanish_text_and_spanish_askers_get_it(standin, st
     assert "primer lunes" in embed["description"]
     english = await ask(standin, steward, MEETING_Q)
     assert "first Monday" in english["description"]
+
+
+# -- one bad file never takes the bot down --------------------------------------------------
+
+
+async def test_a_server_file_that_cannot_be_read_skips_that_server_only(
+    standin, make_steward, tmp_path, caplog
+):
+    good, bad = (tmp_path / "data" / "guilds" / str(g) / "faq.yaml" for g in (GUILD_A, GUILD_B))
+    for path in (good, bad):
+        path.parent.mkdir(parents=True)
+    good.write_text(yaml.safe_dump([STRIKE_FUND]), encoding="utf-8")
+    latin1 = "- id: reunion\n  question: ¿Cuándo es la reunión?\n".encode("latin-1")
+    bad.write_bytes(latin1)
+    steward = make_steward()
+    async with running(steward, standin, TOKEN, GUILD_A):
+        assert any(
+            f"not serving server {GUILD_B}'s entries" in r.getMessage() for r in caplog.records
+        )
+        assert (
+            "ask a steward"
+            in (await ask(standin, steward, "Do we have a strike fund?"))["description"]
+        )
+        shared = await ask(standin, steward, "When was Executive Order 14025 signed?", GUILD_B)
+        assert "April 26, 2021" in shared["description"]
+        # its moderators are told on their next /faq, whatever the command; others just use it
+        for cmd, opts in [("faq list", {}), ("faq add", {}), ("faq export", {})]:
+            told = await standin.interact(
+                standin.slash_command(cmd, opts, guild_id=GUILD_B, permissions=MOD_PERMS)
+            )
+            assert told.ephemeral and "could not be loaded" in content(told), cmd
+            assert f"{bad}:2: the file is not UTF-8 (byte 0xbf)" in content(told), cmd
+        spanish = await standin.interact(
+            standin.slash_command(
+                "faq list", guild_id=GUILD_B, permissions=MOD_PERMS, locale=SPANISH
+            )
+        )
+        assert "No se pudo cargar" in content(spanish)
+        member = await standin.run_app_command(
+            steward, standin.slash_command("faq list", guild_id=GUILD_B)
+        )
+        assert member.data["embeds"][0]["title"] == "FAQ entries"
+        assert bad.read_bytes() == latin1  # left as it is
+        # fixed by the operator: served again from the next /faq
+        bad.write_text(yaml.safe_dump([dict(STRIKE_FUND, id="fund-b")]), encoding="utf-8")
+        listed = await standin.run_app_command(
+            steward, standin.slash_command("faq list", guild_id=GUILD_B, permissions=MOD_PERMS)
+        )
+        assert listed.data["embeds"][0]["title"] == "FAQ entries"
+        assert [e.id for e in steward.engine.guild_entries(str(GUILD_B))] == ["fund-b"]
+        assert (
+            "ask a steward"
+            in (await ask(standin, steward, "Do we have a strike fund?", GUILD_B))["description"]
+        )
+
+
+async def test_half_a_utf16_pair_in_a_form_is_refused_and_nothing_is_written(standin, steward):
+    form = dict(MEETING_FORM, question=MEETING_Q + "\ud800")
+    sub = await add_entry(standin, steward, form)
+    assert "not saved" in content(sub) and "'question' holds an unpaired UTF-16 surrogate" in (
+        content(sub)
+    )
+    assert not server_file(steward).exists()
+    await add_entry(standin, steward)
+    entry_id = steward.engine.guild_entries(str(GUILD_A))[0].id
+    refused = await standin.interact(
+        standin.slash_command(
+            "faq alias",
+            {"entry": entry_id, "phrasing": "union \udc00 meeting"},
+            guild_id=GUILD_A,
+            permissions=MOD_PERMS,
+        )
+    )
+    assert "unpaired UTF-16 surrogate" in content(refused)
+    stored, problems = parse_entries(server_file(steward).read_text(), "f", str(GUILD_A))
+    assert problems == [] and stored[0].question == MEETING_Q
+    answer = await ask(standin, steward, "When is our store's union meeting?\ud800")
+    assert "first Monday" in answer["description"]
+
+
+async def test_reload_names_a_file_that_is_not_utf8_and_keeps_serving(
+    standin, steward, knowledge_copy
+):
+    extra = knowledge_copy / "faq" / "extra.yaml"
+    extra.write_bytes("- id: extra\n  question: ¿Qué?\n".encode("utf-16"))
+    owner = int(standin.owner["id"])
+    ex = await standin.run_app_command(
+        steward, standin.slash_command("steward reload", guild_id=GUILD_A, user_id=owner)
+    )
+    text = content(ex) or content(await ex.next_followup())
+    assert "still serving the last good version" in text
+    assert f"{extra}:1: the file is UTF-16, not UTF-8" in text
+    assert (
+        "April 26, 2021"
+        in (await ask(standin, steward, "When was EO 14025 signed?"))["description"]
+    )
+
+
+async def test_gaps_show_what_users_typed_without_live_links_and_greetings_are_not_gaps(
+    standin, steward
+):
+    hello = await ask(standin, steward, "hello")
+    assert hello["description"].startswith("I'm Steward.")
+    await ask(standin, steward, "[free money](https://evil.example/x) **now** for parking?")
+    gaps = await standin.run_app_command(
+        steward, standin.slash_command("faq gaps", guild_id=GUILD_A, permissions=MOD_PERMS)
+    )
+    desc = gaps.data["embeds"][0]["description"]
+    assert "\\[free money](https://evil.example/x) \\*\\*now\\*\\*" in desc
+    assert "hello" not in desc
+    pick = await standin.interact(
+        standin.component_interaction(
+            "steward:gaps", gaps.message, component_type=3, values=["0"], permissions=MOD_PERMS
+        )
+    )
+    assert content(pick).startswith("“\\[free money](https://evil.example/x) \\*\\*now")
+    assert int(pick.data["flags"]) & 4  # SUPPRESS_EMBEDS: no preview of the link

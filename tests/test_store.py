@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import os
 import signal
 import sqlite3
@@ -18,6 +19,7 @@ from bot.atomic import write_atomic
 from bot.knowledge import load_knowledge, parse_entries
 from bot.records import Records
 from bot.store import GuildStore, StoreError, fingerprint, form_to_data, slugify
+from bot.yamlsafe import dump_yaml
 
 GUILD = "42"
 
@@ -206,3 +208,129 @@ def test_sigkill_during_writes_leaves_every_file_valid(tmp_path, knowledge_copy)
         db = sqlite3.connect(data / "steward.sqlite3")
         assert db.execute("PRAGMA integrity_check").fetchone() == ("ok",)
         db.close()
+
+
+# -- one bad file never takes the bot down --------------------------------------------------
+
+
+async def test_a_server_file_that_cannot_be_loaded_is_skipped_and_left_as_it_is(store, caplog):
+    await store.add(GUILD, form(), actor=1)
+    bad = store.path("77")
+    bad.parent.mkdir(parents=True)
+    latin1 = "- id: cafe\n  question: ¿Dónde está el café?\n".encode("latin-1")
+    bad.write_bytes(latin1)
+    fresh = GuildStore(store.data_dir, Engine(store.engine.kb), store.records)
+    fresh.load_all()
+    assert fresh.engine.ask("when does our chapter vote on the contract", GUILD).answered
+    assert list(fresh.unloaded) == ["77"]
+    assert any("not serving server 77's entries" in r.getMessage() for r in caplog.records)
+    refusal = fresh.retry_unloaded("77")
+    assert refusal is not None and f"{bad}:2: the file is not UTF-8" in refusal.message()
+    assert "could not be loaded" in refusal.message()
+    with pytest.raises(StoreError, match="changes to this server's FAQ are paused"):
+        await fresh.add("77", form(), actor=1)
+    plan = fresh.plan_import("77", "[]")
+    with pytest.raises(StoreError, match="paused"):
+        await fresh.apply_import(plan, actor=1)
+    assert bad.read_bytes() == latin1
+    bad.write_text(
+        "- id: cafe\n  question: ¿Dónde está el café?\n  answer: Aquí.\n"
+        "  sources: [{url: 'https://example.org/cafe'}]\n",
+        encoding="utf-8",
+    )
+    assert fresh.retry_unloaded("77") is None and "77" not in fresh.unloaded
+    assert fresh.engine.ask("¿Dónde está el café?", "77").id == "cafe"
+
+
+@pytest.mark.parametrize("field", ["question", "alternates", "answer", "sources"])
+async def test_text_no_file_can_hold_is_refused_at_the_form(store, field):
+    values = {
+        "question": "When does our chapter vote?",
+        "alternates": "chapter vote",
+        "answer": "On June 3.",
+        "sources": "https://example.org/chapter",
+    }
+    values[field] += "\ud800"
+    with pytest.raises(StoreError, match=f"'{field}' holds an unpaired UTF-16 surrogate"):
+        await store.add(GUILD, form_to_data("", **values), actor=1)
+    assert not store.path(GUILD).exists()
+    entry = await store.add(GUILD, form(), actor=1)
+    with pytest.raises(StoreError, match="'alternates' holds an unpaired"):
+        await store.alias(GUILD, entry.id, "vote \udc00 date", actor=1)
+    with pytest.raises(StoreError, match="not imported"):
+        store.plan_import(GUILD, '- id: x\n  question: "a \\ud800"\n')
+    stored, problems = parse_entries(store.path(GUILD).read_text(), "f", GUILD)
+    assert problems == [] and stored[0].alternates == ("chapter contract vote date",)
+
+
+async def test_a_change_whose_file_would_not_load_again_is_refused(store):
+    # YAML writes "'it's'" as '''it''s''', so a file uploaded as JSON just under the 1 MB
+    # limit comes out over it: saved as it was, the server would be dropped at the next start
+    words = " ".join(["it's"] * 25)
+    entries = [
+        {
+            "id": f"rule-{i}",
+            "question": f"What is rule zq{i}?",
+            "alternates": [f"'zq{i}x{j} {words}'" for j in range(40)],
+            "answer": f"Rule {i} is in the bylaws.",
+            "sources": [{"url": "https://example.org/bylaws"}],
+        }
+        for i in range(160)
+    ]
+    upload = json.dumps(entries)
+    assert len(upload.encode()) < 1_000_000 < len(dump_yaml(entries).encode())
+    plan = store.plan_import(GUILD, upload)
+    with pytest.raises(StoreError, match="would not load again") as refused:
+        await store.apply_import(plan, actor=1)
+    assert "larger than 1000 KB" in refused.value.message()
+    assert not store.path(GUILD).exists() and store.engine.guild_entries(GUILD) == []
+
+
+async def test_reload_names_a_file_that_is_not_utf8_and_keeps_serving(store, knowledge_copy):
+    path = knowledge_copy / "faq" / "task-force.yaml"
+    path.write_bytes(path.read_bytes().replace(b"Task Force", "Tâsk Force".encode("latin-1"), 1))
+    with pytest.raises(StoreError, match="still serving") as refused:
+        await store.reload_shared()
+    assert f"{path}:" in refused.value.message() and "not UTF-8" in refused.value.message()
+    assert store.engine.ask("Who chairs the task force?").answered
+
+
+async def test_a_shared_change_the_loader_would_refuse_is_not_written(store, knowledge_copy):
+    files = {p: p.read_bytes() for p in (knowledge_copy / "faq").glob("*.yaml")}
+    with pytest.raises(StoreError, match="missing 'es' translation"):
+        await store.add("shared", form(), actor=1)  # shared entries need their Spanish text
+    related_to = next(e for e in store.engine.kb.entries.values() if e.related).related[0]
+    with pytest.raises(StoreError, match=f"unknown related id '{related_to}'"):
+        await store.remove("shared", related_to, actor=1)
+    assert {p: p.read_bytes() for p in (knowledge_copy / "faq").glob("*.yaml")} == files
+    assert not (knowledge_copy / "faq" / "owner-added.yaml").exists()
+    assert load_knowledge(knowledge_copy)[1] == []
+
+
+async def test_removing_a_server_entry_another_relates_to_is_refused(store):
+    first = await store.add(GUILD, form(), actor=1)
+    data = form("Where does our chapter vote?", alternates="chapter vote place")
+    data["related"] = [first.id]
+    second = await store.add(GUILD, data, actor=1)
+    assert second.related == (first.id,)
+    with pytest.raises(StoreError, match=f"unknown related id '{first.id}'"):
+        await store.remove(GUILD, first.id, actor=1)
+    assert [e.id for e in parse_entries(store.path(GUILD).read_text(), "f", GUILD)[0]] == [
+        first.id,
+        second.id,
+    ]
+
+
+async def test_removing_a_shared_entry_a_server_entry_relates_to_is_refused(store):
+    shared = store.engine.kb.entries.values()
+    related = {r for e in shared for r in e.related}
+    target = next(e.id for e in shared if e.id not in related and not e.silent)
+    data = form()
+    data["related"] = [target]
+    mine = await store.add(GUILD, data, actor=1)
+    with pytest.raises(StoreError, match=f"{mine.id}: unknown related id '{target}'"):
+        await store.remove("shared", target, actor=1)
+    assert store.engine.entry(target) is not None
+    await store.remove(GUILD, mine.id, actor=1)
+    await store.remove("shared", target, actor=1)
+    assert load_knowledge(store.engine.kb.root)[1] == []
