@@ -132,6 +132,10 @@ class Engine:
         own = list(self._guild_entries.get(guild, {}).values()) if guild else []
         return [*self.kb.entries.values(), *own]
 
+    def guilds(self) -> list[str]:
+        """The servers that have entries of their own."""
+        return list(self._guild_entries)
+
     def guild_entries(self, guild: str) -> list[Entry]:
         """Only the server's own entries."""
         return list(self._guild_entries.get(guild, {}).values())
@@ -168,16 +172,6 @@ class Engine:
             self.drop(old, guild)
         for entry in entries:
             self.put(entry, guild)
-
-    def replace_shared(self, kb: KnowledgeBase) -> None:
-        """Swap the shared knowledge (after a validated reload)."""
-        for old in list(self.kb.entries):
-            self.matcher.remove(old, SHARED)
-        self.kb = kb
-        self._word_languages = None
-        self.matcher.lexicon = kb.lexicon
-        with collector_paused():
-            self.matcher.add_all(kb.entries.values())
 
     # -- asking ---------------------------------------------------------------------------
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
+from collections.abc import Awaitable
+from typing import TYPE_CHECKING, Any
 
 import discord
 from discord import app_commands
@@ -11,8 +12,10 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.answers import Answer, QuestionError
+from bot.client import ShuttingDown
 from bot.embeds import SPANISH_LOCALES, answer_embed, answer_view, choose_language, clip
 from bot.i18n import t
+from bot.respond import quick, send_answer, within_window
 from bot.text import detect_language
 
 if TYPE_CHECKING:
@@ -38,18 +41,27 @@ class Ask(commands.Cog):
     async def answer_for(
         self, question: str, guild_id: int | None, locale: discord.Locale | None
     ) -> Answer:
-        """Ask the engine (in Spanish for a Spanish client, else in the question's language)
-        and count a declined or unsure question as a gap of that server."""
+        """Ask the engine on the worker (in Spanish for a Spanish client, else in the
+        question's language) and count a declined or unsure question as a gap of that server.
+
+        Counted as work in progress, so shutdown writes the gap before closing the database."""
         guild = str(guild_id) if guild_id else None
-        answer = self.bot.engine.ask(question, guild, "es" if locale in SPANISH_LOCALES else "auto")
-        if guild and not answer.answered:
-            await self.bot.records.count_gap(guild, question)
+        lang = "es" if locale in SPANISH_LOCALES else "auto"
+        with self.bot.intake.job():
+            answer = await self.bot.worker.run(lambda: self.bot.engine.ask(question, guild, lang))
+            if guild and not answer.answered:
+                await self.bot.records.count_gap(guild, question)
         return answer
 
-    def limited(self, user_id: int, lang: str) -> str | None:
-        """The rate-limit message for this user, or None when they may ask."""
+    def limited(self, user_id: int, lang: str, *, every_time: bool = True) -> str | None:
+        """The rate-limit message for this user ("" to stay silent: told already in this
+        window, and not `every_time`), or None when they may ask."""
         wait = self.bot.ratelimiter.hit(user_id)
-        return t("rate_limited", lang, seconds=max(1, round(wait))) if wait else None
+        if not wait:
+            return None
+        if not every_time and not self.bot.ratelimiter.tell(user_id):
+            return ""
+        return t("rate_limited", lang, seconds=max(1, round(wait)))
 
     async def _private_default(self, guild_id: int | None) -> bool:
         if not guild_id:
@@ -82,12 +94,12 @@ class Ask(commands.Cog):
         ephemeral = (
             private if private is not None else await self._private_default(interaction.guild_id)
         )
-        try:
-            answer = await self.answer_for(question, interaction.guild_id, interaction.locale)
-        except QuestionError as exc:
-            await interaction.response.send_message(t(exc.key, lang, **exc.values), ephemeral=True)
-            return
-        await self._send(interaction, answer, ephemeral)
+        await self._answer(
+            interaction,
+            self.answer_for(question, interaction.guild_id, interaction.locale),
+            lang,
+            ephemeral,
+        )
 
     @ask.autocomplete("question")
     async def ask_autocomplete(
@@ -96,7 +108,11 @@ class Ask(commands.Cog):
         """Up to 25 FAQ questions ranked by the matcher for what has been typed so far."""
         guild = str(interaction.guild_id) if interaction.guild_id else None
         lang = choose_language(interaction.locale, current)
-        choices = self.bot.engine.suggest(current[:300], guild, lang=lang)
+        choices = await quick(
+            self.bot.worker,
+            lambda: self.bot.engine.suggest(current[:300], guild, lang=lang),
+            lambda: self.bot.engine.suggest("", guild, lang=lang),  # the first entries
+        )
         return [
             app_commands.Choice(name=clip(s.question, 100), value=clip(s.question, 100))
             for s in choices
@@ -110,25 +126,32 @@ class Ask(commands.Cog):
         if limit := self.limited(interaction.user.id, lang):
             await interaction.response.send_message(limit, ephemeral=True)
             return
-        try:
-            answer = await self.answer_for(
-                message.content, interaction.guild_id, interaction.locale
-            )
-        except QuestionError as exc:
-            await interaction.response.send_message(t(exc.key, lang, **exc.values), ephemeral=True)
-            return
-        await self._send(interaction, answer, ephemeral=True)
+        await self._answer(
+            interaction,
+            self.answer_for(message.content, interaction.guild_id, interaction.locale),
+            lang,
+            ephemeral=True,
+        )
 
-    async def _send(
-        self, interaction: discord.Interaction[StewardBot], answer: Answer, ephemeral: bool
+    async def _answer(
+        self,
+        interaction: discord.Interaction[StewardBot],
+        asking: Awaitable[Answer],
+        lang: str,
+        ephemeral: bool,
     ) -> None:
+        """Answer in Discord's window: deferred first when the engine is slow to answer."""
+        try:
+            answer = await within_window(interaction, asking, ephemeral=ephemeral)
+        except QuestionError as exc:
+            await send_answer(interaction, content=t(exc.key, lang, **exc.values), ephemeral=True)
+            return
         view = answer_view(answer)
-        kwargs = {"view": view} if view else {}
-        await interaction.response.send_message(
+        await send_answer(
+            interaction,
             embed=answer_embed(answer),
             ephemeral=ephemeral,
-            allowed_mentions=discord.AllowedMentions.none(),
-            **kwargs,
+            **({"view": view} if view else {}),
         )
 
     # -- direct messages and mentions -----------------------------------------------------
@@ -144,8 +167,10 @@ class Ask(commands.Cog):
             return
         question = MENTION.sub(" ", message.content).strip() if not in_dm else message.content
         lang = detect_language(question) if question else "en"
-        if limit := self.limited(message.author.id, lang):
-            await self._reply(message, content=limit)
+        limit = self.limited(message.author.id, lang, every_time=False)
+        if limit is not None:
+            if limit:  # once per window; a flood then gets silence, not a reply each
+                await self._reply(message, content=limit)
             return
         try:
             answer = await self.answer_for(
@@ -154,13 +179,15 @@ class Ask(commands.Cog):
         except QuestionError as exc:
             await self._reply(message, content=t(exc.key, lang, **exc.values))
             return
+        except ShuttingDown:
+            return
         view = answer_view(answer)
         await self._reply(message, embed=answer_embed(answer), **({"view": view} if view else {}))
 
-    async def _reply(self, message: discord.Message, **kwargs: object) -> None:
+    async def _reply(self, message: discord.Message, **kwargs: Any) -> None:
         await message.reply(
             mention_author=False, allowed_mentions=discord.AllowedMentions.none(), **kwargs
-        )  # type: ignore[arg-type]
+        )
 
     # -- sources --------------------------------------------------------------------------
 
