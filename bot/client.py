@@ -208,7 +208,8 @@ async def log_in(bot: StewardBot, token: str, budget: float) -> None:
             return
         except RETRYABLE as exc:
             reason = _why(exc, wait)
-        await bot.http.close()  # the next attempt opens a fresh session
+        await bot.http.close()  # the next attempt opens a fresh session, on a fresh connector
+        bot.http.connector = discord.utils.MISSING
         if loop.time() + delay >= deadline:
             raise GaveUp(
                 f"cannot log in to Discord at {discord.http.Route.BASE}: {reason} "

@@ -43,14 +43,12 @@ class Ask(commands.Cog):
     ) -> Answer:
         """Ask the engine on the worker (in Spanish for a Spanish client, else in the
         question's language) and count a declined or unsure question as a gap of that server.
-
-        Counted as work in progress, so shutdown writes the gap before closing the database."""
+        Callers hold an intake job until the answer is sent, so shutdown waits for both."""
         guild = str(guild_id) if guild_id else None
         lang = "es" if locale in SPANISH_LOCALES else "auto"
-        with self.bot.intake.job():
-            answer = await self.bot.worker.run(lambda: self.bot.engine.ask(question, guild, lang))
-            if guild and not answer.answered:
-                await self.bot.records.count_gap(guild, question)
+        answer = await self.bot.worker.run(lambda: self.bot.engine.ask(question, guild, lang))
+        if guild and not answer.answered:
+            await self.bot.records.count_gap(guild, question)
         return answer
 
     def limited(self, user_id: int, lang: str, *, every_time: bool = True) -> str | None:
@@ -91,15 +89,18 @@ class Ask(commands.Cog):
         if message := self.limited(interaction.user.id, lang):
             await interaction.response.send_message(message, ephemeral=True)
             return
-        ephemeral = (
-            private if private is not None else await self._private_default(interaction.guild_id)
-        )
-        await self._answer(
-            interaction,
-            self.answer_for(question, interaction.guild_id, interaction.locale),
-            lang,
-            ephemeral,
-        )
+        with self.bot.intake.job():  # shutdown waits until the answer is sent
+            ephemeral = (
+                private
+                if private is not None
+                else await self._private_default(interaction.guild_id)
+            )
+            await self._answer(
+                interaction,
+                self.answer_for(question, interaction.guild_id, interaction.locale),
+                lang,
+                ephemeral,
+            )
 
     @ask.autocomplete("question")
     async def ask_autocomplete(
@@ -126,12 +127,13 @@ class Ask(commands.Cog):
         if limit := self.limited(interaction.user.id, lang):
             await interaction.response.send_message(limit, ephemeral=True)
             return
-        await self._answer(
-            interaction,
-            self.answer_for(message.content, interaction.guild_id, interaction.locale),
-            lang,
-            ephemeral=True,
-        )
+        with self.bot.intake.job():
+            await self._answer(
+                interaction,
+                self.answer_for(message.content, interaction.guild_id, interaction.locale),
+                lang,
+                ephemeral=True,
+            )
 
     async def _answer(
         self,
@@ -173,13 +175,18 @@ class Ask(commands.Cog):
                 await self._reply(message, content=limit)
             return
         try:
+            with self.bot.intake.job():
+                await self._answer_message(message, question, lang)
+        except ShuttingDown:
+            return
+
+    async def _answer_message(self, message: discord.Message, question: str, lang: str) -> None:
+        try:
             answer = await self.answer_for(
                 question, message.guild.id if message.guild else None, None
             )
         except QuestionError as exc:
             await self._reply(message, content=t(exc.key, lang, **exc.values))
-            return
-        except ShuttingDown:
             return
         view = answer_view(answer)
         await self._reply(message, embed=answer_embed(answer), **({"view": view} if view else {}))
