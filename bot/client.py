@@ -35,6 +35,7 @@ EXTENSIONS = ("cogs.ask", "cogs.faq", "cogs.admin")
 RETRYABLE = (OSError, aiohttp.ClientError, TimeoutError, discord.DiscordServerError)
 ATTEMPT_TIMEOUT = 30.0  # one login attempt's longest wait
 MAX_BACKOFF = 30.0
+SHUTDOWN_GRACE = 10.0  # seconds that answers and changes in progress get to finish
 
 
 def point_discord_at(api_base: str, gateway_url: str | None) -> None:
@@ -72,12 +73,10 @@ class Intake:
             if not self._busy:
                 self._idle.set()
 
-    async def close(self, grace: float) -> None:
-        """Refuse new work; wait (at most `grace` seconds) for the work in progress."""
+    async def close(self) -> None:
+        """Refuse new work; wait for the work in progress."""
         self.open = False
-        with contextlib.suppress(TimeoutError):
-            async with asyncio.timeout(grace):
-                await self._idle.wait()
+        await self._idle.wait()
 
 
 class StewardTree(app_commands.CommandTree["StewardBot"]):
@@ -158,7 +157,10 @@ class StewardBot(commands.Bot):
     async def close(self) -> None:
         """Stop taking work and let the work in progress finish, write the buffered gap
         counts and close the database, then close the Discord connection."""
-        await self.intake.close(grace=10.0)
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(SHUTDOWN_GRACE):
+                await self.intake.close()
+                await self.store.quiesce()
         await self.records.close()
         await super().close()
         await asyncio.to_thread(self.worker.shutdown)

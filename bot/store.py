@@ -169,6 +169,13 @@ class GuildStore:
         self.worker = worker
         self._locks: dict[str, asyncio.Lock] = {}
 
+    async def quiesce(self) -> None:
+        """Wait for the changes in progress (each holds its scope's lock), so their history
+        is recorded before the database closes."""
+        for lock in list(self._locks.values()):
+            async with lock:
+                pass
+
     async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
         """`fn(*args)` on the worker, or inline without one."""
         if self.worker is None:

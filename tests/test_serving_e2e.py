@@ -120,3 +120,34 @@ async def test_a_mention_flood_gets_one_notice_and_others_are_answered(standin, 
     assert len(answers) == 5 + 1  # the flooder's five, and the other member's
     assert len(notices) == 1  # told once, then silence
     assert len(posted) == 7
+
+
+async def test_confirming_a_large_import_is_acknowledged_first_then_done(standin, steward):
+    import discord
+    import yaml
+
+    mod = discord.Permissions(manage_guild=True, view_channel=True, send_messages=True).value
+    entries = [
+        {
+            "id": f"local-question-{i}",
+            "question": f"What does local rule number {i} say about breaks?",
+            "answer": f"Local rule {i} gives a ten minute break.",
+            "sources": [{"url": f"https://example.org/rules/{i}"}],
+        }
+        for i in range(500)
+    ]
+    upload = standin.add_attachment("faq.yaml", yaml.safe_dump(entries).encode(), "text/yaml")
+    preview = await standin.run_app_command(
+        steward,
+        standin.slash_command("faq import", {"file": upload}, guild_id=GUILD_A, permissions=mod),
+        timeout=30,
+    )
+    followup = await preview.next_followup(timeout=30)
+    steward.worker.submit(time.sleep, 2.5)  # the worker is busy when the moderator confirms
+    done = await standin.interact(
+        standin.component_interaction("steward:confirm", followup.message, permissions=mod)
+    )
+    assert done.type == 6  # acknowledged at once, the message to be updated
+    edit = await done.next_edit(timeout=30)
+    assert "500 added, 0 changed, 0 removed" in edit.json["content"]
+    assert len(steward.engine.guild_entries(str(GUILD_A))) == 500
