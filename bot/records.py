@@ -114,7 +114,8 @@ class Records:
         """Write buffered counts and close the database."""
         if self._flusher is not None:
             self._flush_now.set()
-            await self._flusher
+            # a batch that failed to write is lost either way; closing must go on
+            await asyncio.gather(self._flusher, return_exceptions=True)
             self._flusher = None
         if self._db is not None:
             await self.flush_gaps()
