@@ -146,16 +146,18 @@ class Engine:
         semantic: bool = True,
         data_dir: Path | None = None,
         background: bool = False,
+        vectors: VectorCache | None = None,
     ) -> None:
         """`semantic`: use the sentence-embedding retriever when the model loads here (see
         `bot.semantic`); `data_dir`: where computed vectors are kept across runs;
         `background`: compute missing vectors of the shared knowledge in a thread (the bot)
-        rather than before the first answer (the CLI)."""
+        rather than before the first answer (the CLI); `vectors`: a cache to share (a reload
+        keeps the serving engine's)."""
         self.kb = kb
         embedder = default_embedder() if semantic else None
         index = None
         if embedder is not None:
-            cache = VectorCache(
+            cache = vectors or VectorCache(
                 kb.root / BUNDLED_VECTORS, data_dir / "vectors" if data_dir else None
             )
             index = SemanticIndex(embedder, cache)
@@ -172,6 +174,10 @@ class Engine:
         """Entries visible from a server (shared, then its own) or from a DM (shared only)."""
         own = list(self._guild_entries.get(guild, {}).values()) if guild else []
         return [*self.kb.entries.values(), *own]
+
+    def guilds(self) -> list[str]:
+        """The servers that have entries of their own."""
+        return list(self._guild_entries)
 
     def guild_entries(self, guild: str) -> list[Entry]:
         """Only the server's own entries."""
@@ -207,14 +213,6 @@ class Engine:
         entries = list(entries)
         self._guild_entries[guild] = {e.id: e for e in entries}
         self.matcher.load(entries, guild)
-
-    def replace_shared(self, kb: KnowledgeBase) -> None:
-        """Swap the shared knowledge (after a validated reload)."""
-        self.kb = kb
-        self._word_languages = None
-        self.matcher.lexicon = kb.lexicon
-        with collector_paused():
-            self.matcher.load(kb.entries.values(), SHARED, background=self._background)
 
     # -- asking ---------------------------------------------------------------------------
 
@@ -392,6 +390,7 @@ def load_engine(
     *,
     semantic: bool = True,
     background: bool = False,
+    vectors: VectorCache | None = None,
 ) -> tuple[Engine, list[Problem]]:
     """Load, validate and index a knowledge directory as one bulk build (see `bot.heap`).
 
@@ -399,5 +398,7 @@ def load_engine(
     """
     with collector_paused():
         kb, problems = load_knowledge(root)
-        engine = Engine(kb, semantic=semantic, data_dir=data_dir, background=background)
+        engine = Engine(
+            kb, semantic=semantic, data_dir=data_dir, background=background, vectors=vectors
+        )
         return engine, problems

@@ -1,4 +1,4 @@
-"""The Discord bot: settings, cogs, command sync, logging and clean shutdown."""
+"""The Discord bot: settings, cogs, command sync, logging, connecting and clean shutdown."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import contextlib
 import logging
 import signal
 import sys
+from collections.abc import Iterator
 from typing import Any
 
+import aiohttp
 import discord
 import yarl
 from discord import app_commands
@@ -23,10 +25,17 @@ from bot.ratelimit import RateLimiter
 from bot.records import Records
 from bot.store import GuildStore
 from bot.translator import StewardTranslator
+from bot.worker import EngineWorker, warm_up
 
 log = logging.getLogger("steward")
 
 EXTENSIONS = ("cogs.ask", "cogs.faq", "cogs.admin")
+# Failures worth another try: the network, a timeout, Discord's own 5xx (its docs: retry those
+# with backoff; 429s are retried by discord.py after the time Discord names).
+RETRYABLE = (OSError, aiohttp.ClientError, TimeoutError, discord.DiscordServerError)
+ATTEMPT_TIMEOUT = 30.0  # one login attempt's longest wait
+MAX_BACKOFF = 30.0
+SHUTDOWN_GRACE = 10.0  # seconds that answers and changes in progress get to finish
 
 
 def point_discord_at(api_base: str, gateway_url: str | None) -> None:
@@ -36,20 +45,61 @@ def point_discord_at(api_base: str, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
+class ShuttingDown(Exception):
+    """Raised for work that arrives after shutdown began."""
+
+
+class Intake:
+    """Counts the work in progress and refuses new work once closed, so shutdown can wait
+    for every answer (and the gap it counts) before it flushes and closes the database."""
+
+    def __init__(self) -> None:
+        self.open = True
+        self._busy = 0
+        self._idle = asyncio.Event()
+        self._idle.set()
+
+    @contextlib.contextmanager
+    def job(self) -> Iterator[None]:
+        """One piece of work; `ShuttingDown` once closed."""
+        if not self.open:
+            raise ShuttingDown
+        self._busy += 1
+        self._idle.clear()
+        try:
+            yield
+        finally:
+            self._busy -= 1
+            if not self._busy:
+                self._idle.set()
+
+    async def close(self) -> None:
+        """Refuse new work; wait for the work in progress."""
+        self.open = False
+        await self._idle.wait()
+
+
 class StewardTree(app_commands.CommandTree["StewardBot"]):
     """Answers the user briefly on any command error; logs without question text or user ids."""
+
+    async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
+        """No new commands once shutdown began."""
+        return bool(self.client.intake.open)
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError
     ) -> None:
         """Refusals are shown as they are; other errors briefly, and logged."""
-        await report_error(interaction, getattr(error, "original", error))
+        original = getattr(error, "original", error)
+        if isinstance(original, ShuttingDown):
+            return
+        await report_error(interaction, original)
 
 
 class StewardBot(commands.Bot):
     """Steward: slash commands, DMs and mentions, over the plain-Python engine."""
 
-    def __init__(self, settings: Settings, engine: Engine) -> None:
+    def __init__(self, settings: Settings, engine: Engine, *, engine_threads: int = 1) -> None:
         intents = discord.Intents.default()  # no privileged intents: see README
         intents.message_content = False
         super().__init__(
@@ -61,25 +111,40 @@ class StewardBot(commands.Bot):
             guild_ready_timeout=settings.steward_guild_ready_timeout,
         )
         self.settings = settings
-        self.engine = engine
+        self.worker = EngineWorker(engine_threads)
         self.records = Records(settings.steward_data_dir)
-        self.store = GuildStore(settings.steward_data_dir, engine, self.records)
+        # the store holds the one reference to the engine (a reload swaps it there)
+        self.store = GuildStore(settings.steward_data_dir, engine, self.records, self.worker)
         self.ratelimiter = RateLimiter(settings.steward_rate_limit, settings.steward_rate_window)
         self.owner_ids = set(settings.steward_owner_ids)
         self._health_task: asyncio.Task[None] | None = None
+        self.intake = Intake()
+        self._prepared = False
 
-    async def setup_hook(self) -> None:
-        """Open records, load server entries, load cogs, register buttons, sync commands."""
+    @property
+    def engine(self) -> Engine:
+        """The serving engine."""
+        return self.store.engine
+
+    async def prepare(self) -> None:
+        """Everything local, before any network: records, server entries, cogs, warm-up."""
+        if self._prepared:
+            return
         await self.records.open()
-        self.store.load_all()
+        await self.worker.run(self.store.load_all)
+        await self.worker.run(warm_up, self.engine)
         await self.tree.set_translator(StewardTranslator())
         for ext in EXTENSIONS:
             await self.load_extension(ext)
         from bot.embeds import ShowEntryButton
 
         self.add_dynamic_items(ShowEntryButton)
+        self._prepared = True
+
+    async def setup_hook(self) -> None:
+        """Prepare (when not done yet), keep the health file fresh, then sync the commands."""
+        await self.prepare()
         self._health_task = asyncio.create_task(self._keep_health_fresh(), name="health")
-        self.engine.matcher.warm()  # build what questions need now, not on the first one
         dev_guild = self.settings.steward_dev_guild_id
         if dev_guild:
             guild = discord.Object(id=dev_guild)
@@ -100,12 +165,18 @@ class StewardBot(commands.Bot):
             await asyncio.sleep(health.REFRESH_SECONDS)
 
     async def close(self) -> None:
-        """Stop reporting healthy, close the Discord connection, then the records database."""
+        """Stop reporting healthy and taking work; let the work in progress finish, write the
+        buffered gap counts and close the database, then close the Discord connection."""
         if self._health_task is not None:
             self._health_task.cancel()
         health.clear(self.settings.steward_data_dir)
-        await super().close()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(SHUTDOWN_GRACE):
+                await self.intake.close()
+                await self.store.quiesce()
         await self.records.close()
+        await super().close()
+        await asyncio.to_thread(self.worker.shutdown)
 
 
 def build_engine(settings: Settings) -> Engine:
@@ -131,13 +202,100 @@ def prepare_bot(settings: Settings) -> StewardBot:
     return bot
 
 
-async def _serve(bot: StewardBot, token: str) -> None:
+class GaveUp(Exception):
+    """Discord could not be reached in time; the message says where and why."""
+
+
+def _why(exc: BaseException, waited: float) -> str:
+    if isinstance(exc, TimeoutError):
+        return f"no answer within {waited:g} s"
+    return str(exc) or type(exc).__name__
+
+
+async def log_in(bot: StewardBot, token: str, budget: float) -> None:
+    """Log in, retrying with exponential backoff what may pass; `GaveUp` after `budget` s."""
     loop = asyncio.get_running_loop()
+    deadline = loop.time() + budget
+    delay, attempts = 1.0, 0
+    while True:
+        attempts += 1
+        wait = min(ATTEMPT_TIMEOUT, deadline - loop.time())
+        try:
+            async with asyncio.timeout(wait):
+                await bot.login(token)
+            return
+        except RETRYABLE as exc:
+            reason = _why(exc, wait)
+        await bot.http.close()  # the next attempt opens a fresh session, on a fresh connector
+        bot.http.connector = discord.utils.MISSING
+        if loop.time() + delay >= deadline:
+            raise GaveUp(
+                f"cannot log in to Discord at {discord.http.Route.BASE}: {reason} "
+                f"(gave up after {attempts} attempt(s) in {budget:g} s)"
+            )
+        log.warning("cannot log in to Discord (%s); trying again in %g s", reason, delay)
+        await asyncio.sleep(delay)
+        delay = min(delay * 2, MAX_BACKOFF)
+
+
+async def connect(bot: StewardBot, budget: float) -> None:
+    """Hold the gateway connection until the bot closes; `GaveUp` when the first one is not
+    made within `budget` s (discord.py retries with backoff meanwhile, and forever once
+    connected)."""
+    first = asyncio.ensure_future(bot.wait_for("connect"))
+    runner = asyncio.ensure_future(bot.connect(reconnect=True))
+    try:
+        await asyncio.wait({first, runner}, timeout=budget, return_when=asyncio.FIRST_COMPLETED)
+        if not first.done() and not runner.done():
+            raise GaveUp(
+                f"no connection to Discord's gateway at "
+                f"{discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY} within {budget:g} s"
+            )
+        await runner
+    finally:
+        first.cancel()
+        runner.cancel()
+
+
+async def _serve(bot: StewardBot, token: str) -> None:
+    """Prepare, log in and connect; on SIGTERM or Ctrl-C at any point, close in order."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):
         with contextlib.suppress(NotImplementedError):
-            loop.add_signal_handler(sig, lambda: asyncio.ensure_future(bot.close()))
+            loop.add_signal_handler(sig, stop.set)
+    budget = bot.settings.steward_connect_timeout
+
+    async def live() -> None:
+        await bot.prepare()
+        await log_in(bot, token, budget)
+        await connect(bot, budget)
+
     async with bot:
-        await bot.start(token)
+        running = asyncio.ensure_future(live())
+        stopping = asyncio.ensure_future(stop.wait())
+        await asyncio.wait({running, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        stopping.cancel()
+        if running.done():
+            running.result()  # why it stopped (GaveUp, LoginFailure, ...)
+            return
+        await bot.close()
+        running.cancel()  # a login or its backoff in progress; the connection has closed
+        await asyncio.gather(running, return_exceptions=True)
+
+
+class ShortReconnectLogs(logging.Filter):
+    """discord.py logs a whole traceback per gateway reconnect: keep it to one line."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Fold the exception into the message."""
+        if record.exc_info and str(record.msg).startswith("Attempting a reconnect"):
+            exc = record.exc_info[1]
+            record.msg = f"{record.msg} (%s)"
+            record.args = (*(record.args or ()), _why(exc, 60.0) if exc else "")
+            record.exc_info = None
+            record.exc_text = None
+        return True
 
 
 def configure_logging(level_name: str) -> None:
@@ -147,6 +305,7 @@ def configure_logging(level_name: str) -> None:
     level = level if isinstance(level, int) else logging.INFO
     discord.utils.setup_logging(level=level)
     logging.getLogger("discord").setLevel(max(level, logging.INFO))
+    logging.getLogger("discord.client").addFilter(ShortReconnectLogs())
 
 
 def run_bot(settings: Settings) -> int:
@@ -171,5 +330,8 @@ def run_bot(settings: Settings) -> int:
         return 1
     except discord.PrivilegedIntentsRequired:  # pragma: no cover - Steward asks for none
         print("steward: Discord refused the requested intents.", file=sys.stderr)
+        return 1
+    except GaveUp as exc:
+        print(f"steward: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -33,6 +33,8 @@ class Settings(BaseSettings):
     steward_semantic: bool = True
     # discord.py waits this long after the last GUILD_CREATE before on_ready.
     steward_guild_ready_timeout: float = Field(default=2.0, gt=0)
+    # How long to keep trying to log in, and then to open the gateway, before giving up.
+    steward_connect_timeout: float = Field(default=60.0, gt=0)
 
     @field_validator("steward_owner_ids", mode="before")
     @classmethod

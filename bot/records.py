@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -92,9 +93,13 @@ class Records:
         self._db: aiosqlite.Connection | None = None
         self._configs: dict[str, GuildConfig] = {}  # read on every /ask: kept in memory
         # Gap counts are buffered and written in batches (at most GAP_FLUSH_SECONDS late), so
-        # answering never waits for a disk write; `close` and `gaps` flush first.
+        # answering never waits for a disk write; `close` and `gaps` flush first. A write in
+        # progress is never cancelled (that could lose or double a batch): `close` wakes the
+        # flusher and waits for it.
         self._pending_gaps: dict[tuple[str, str], tuple[int, str]] = {}
         self._flusher: asyncio.Task[None] | None = None
+        self._flush_now = asyncio.Event()
+        self._flush_lock = asyncio.Lock()
 
     async def open(self) -> None:
         """Open (creating if needed) the database."""
@@ -108,7 +113,9 @@ class Records:
     async def close(self) -> None:
         """Write buffered counts and close the database."""
         if self._flusher is not None:
-            self._flusher.cancel()
+            self._flush_now.set()
+            # a batch that failed to write is lost either way; closing must go on
+            await asyncio.gather(self._flusher, return_exceptions=True)
             self._flusher = None
         if self._db is not None:
             await self.flush_gaps()
@@ -222,24 +229,27 @@ class Records:
         count, _seen = self._pending_gaps.get((guild_id, text), (0, ""))
         self._pending_gaps[(guild_id, text)] = (count + 1, _now())
         if self._flusher is None or self._flusher.done():
+            self._flush_now.clear()
             self._flusher = asyncio.create_task(self._flush_later())
 
     async def _flush_later(self) -> None:
-        await asyncio.sleep(GAP_FLUSH_SECONDS)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._flush_now.wait(), GAP_FLUSH_SECONDS)
         await self.flush_gaps()
 
     async def flush_gaps(self) -> None:
-        """Write the buffered gap counts in one transaction."""
-        pending, self._pending_gaps = self._pending_gaps, {}
-        if not pending:
-            return
-        await self.db.executemany(
-            "INSERT INTO gaps (guild_id, text, count, last_seen) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT(guild_id, text) DO UPDATE SET count = count + excluded.count, "
-            "last_seen = excluded.last_seen",
-            [(g, text, n, seen) for (g, text), (n, seen) in pending.items()],
-        )
-        await self.db.commit()
+        """Write the buffered gap counts in one transaction (one flush at a time)."""
+        async with self._flush_lock:
+            pending, self._pending_gaps = self._pending_gaps, {}
+            if not pending:
+                return
+            await self.db.executemany(
+                "INSERT INTO gaps (guild_id, text, count, last_seen) VALUES (?, ?, ?, ?) "
+                "ON CONFLICT(guild_id, text) DO UPDATE SET count = count + excluded.count, "
+                "last_seen = excluded.last_seen",
+                [(g, text, n, seen) for (g, text), (n, seen) in pending.items()],
+            )
+            await self.db.commit()
 
     async def gaps(self, guild_id: str, limit: int = 25) -> list[Gap]:
         """The server's unanswered questions, most frequent first; expired ones are purged."""

@@ -14,12 +14,12 @@ import hashlib
 import json
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-from bot.answers import Engine
+from bot.answers import Engine, load_engine
 from bot.atomic import write_atomic
 from bot.heap import collector_paused, resettle
 from bot.i18n import t
@@ -30,7 +30,6 @@ from bot.knowledge import (
     NotUtf8Error,
     Problem,
     _Collector,
-    load_knowledge,
     parse_entries,
     parse_entry,
     read_text,
@@ -38,6 +37,7 @@ from bot.knowledge import (
 )
 from bot.records import Records
 from bot.text import basic_tokens
+from bot.worker import EngineWorker, warm_up
 from bot.yamlsafe import MAX_YAML_BYTES, SURROGATE_PROBLEM, UNPAIRED_SURROGATE, LineDict, dump_yaml
 
 log = logging.getLogger("steward.store")
@@ -45,6 +45,8 @@ log = logging.getLogger("steward.store")
 SHARED = "shared"
 MAX_IMPORT_ENTRIES = 500
 OWNER_FILE = "owner-added.yaml"
+
+T = TypeVar("T")
 
 
 class StoreError(Exception):
@@ -150,15 +152,40 @@ def entry_to_form(entry: Entry) -> dict[str, str]:
 
 
 class GuildStore:
-    """Reads and changes server entries (and, for owners, the shared knowledge)."""
+    """Reads and changes server entries (and, for owners, the shared knowledge).
 
-    def __init__(self, data_dir: Path, engine: Engine, records: Records | None = None) -> None:
+    `engine` is the one reference to the serving engine (a reload swaps it). With a `worker`
+    (the bot), validation and index updates run on it, off the event loop; without one (the
+    CLI, tests of the core) they run inline.
+    """
+
+    def __init__(
+        self,
+        data_dir: Path,
+        engine: Engine,
+        records: Records | None = None,
+        worker: EngineWorker | None = None,
+    ) -> None:
         self.data_dir = Path(data_dir)
         self.engine = engine
         self.records = records
+        self.worker = worker
         self._locks: dict[str, asyncio.Lock] = {}
         # servers whose file could not be loaded: not served, and never written over
         self.unloaded: dict[str, StoreError] = {}
+
+    async def quiesce(self) -> None:
+        """Wait for the changes in progress (each holds its scope's lock), so their history
+        is recorded before the database closes."""
+        for lock in list(self._locks.values()):
+            async with lock:
+                pass
+
+    async def _off_loop(self, fn: Callable[..., T], *args: Any) -> T:
+        """`fn(*args)` on the worker, or inline without one."""
+        if self.worker is None:
+            return fn(*args)
+        return await self.worker.run(fn, *args)
 
     # -- paths and loading ----------------------------------------------------------------
 
@@ -360,10 +387,11 @@ class GuildStore:
             new_list.insert(index, after)
         touched = [e for e in (before, after) if e is not None]
         await self._write_scope(scope, new_list, touched)
+        owner = None if scope == SHARED else scope
         if after is None:
-            self.engine.drop(key, None if scope == SHARED else scope)
+            await self._off_loop(lambda: self.engine.drop(key, owner))
         else:
-            self.engine.put(after, None if scope == SHARED else scope)
+            await self._off_loop(lambda: self.engine.put(after, owner))
         if self.records is None:
             return 0
         return await self.records.record_change(
@@ -388,7 +416,7 @@ class GuildStore:
             if not data.get("id"):
                 taken = [e.id for e in self.engine.entries(None if scope == SHARED else scope)]
                 data["id"] = slugify(str(data.get("question") or ""), taken)
-            entry = self.parse_form(scope, data)
+            entry = await self._off_loop(self.parse_form, scope, data)
             await self._commit(scope, "add", actor, None, entry)
             return entry
 
@@ -401,7 +429,9 @@ class GuildStore:
             if fingerprint(before) != expected:
                 raise StoreError("store_stale_edit", entry_id=entry_id)
             data["id"] = entry_id
-            entry = replace(self.parse_form(scope, data, editing=before), path=before.path)
+            entry = await self._off_loop(
+                lambda: replace(self.parse_form(scope, data, editing=before), path=before.path)
+            )
             await self._commit(scope, "edit", actor, before, entry)
             return entry
 
@@ -454,12 +484,13 @@ class GuildStore:
         The caller holds the scope's lock."""
         col = _Collector(action)
         parsed = _parse_typed_entry(col, data, scope)
-        entry = self._checked(
+        entry = await self._off_loop(
+            self._checked,
             scope,
             parsed and replace(parsed, path=before.path),
             col,
             refusal,
-            replacing=[before.id],
+            [before.id],
         )
         await self._commit(scope, action, actor, before, entry)
         return entry
@@ -512,8 +543,8 @@ class GuildStore:
             parsed = _parse_typed_entry(col, data, scope)
             if parsed is not None and current is not None:
                 parsed = replace(parsed, path=current.path)
-            entry = self._checked(
-                scope, parsed, col, "store_version_unrestorable", replacing=[entry_id]
+            entry = await self._off_loop(
+                self._checked, scope, parsed, col, "store_version_unrestorable", [entry_id]
             )
             await self._commit(scope, "revert", actor, current, entry)
             return entry
@@ -570,7 +601,7 @@ class GuildStore:
             current = {e.id: e for e in self._scope_entries(scope)}
             text = await self._file_text(scope, list(plan.entries), self.path(scope))
             await asyncio.to_thread(write_atomic, self.path(scope), text)
-            self.engine.replace_guild(scope, plan.entries)
+            await self._off_loop(lambda: self.engine.replace_guild(scope, plan.entries))
             if self.records is not None:
                 for e in plan.entries:
                     if e.id in plan.added or e.id in plan.changed:
@@ -591,15 +622,32 @@ class GuildStore:
     # -- shared knowledge -----------------------------------------------------------------
 
     async def reload_shared(self) -> int:
-        """Reload the shared knowledge from disk; an invalid directory is refused."""
+        """Reload the shared knowledge from disk; an invalid directory is refused.
+
+        A new engine is built beside the serving one (on the worker) with every server's
+        entries, then swapped in as one reference: questions never see a half-built index.
+        """
         async with self.lock(SHARED):
-            with collector_paused():  # one bulk build, settled before the collector resumes
-                kb, problems = await asyncio.to_thread(load_knowledge, self.engine.kb.root)
-                if problems:
-                    raise StoreError("store_knowledge_invalid", problems)
-                self.engine.replace_shared(kb)
-                resettle()
-            return len(kb.entries)
+            return await self._off_loop(self._rebuild_shared)
+
+    def _rebuild_shared(self) -> int:
+        old = self.engine
+        with collector_paused():  # one bulk build, settled before the collector resumes
+            index = old.matcher.semantic
+            fresh, problems = load_engine(
+                old.kb.root,
+                semantic=index is not None,
+                background=True,
+                vectors=index.cache if index else None,
+            )
+            if problems:
+                raise StoreError("store_knowledge_invalid", problems)
+            for guild in old.guilds():
+                fresh.replace_guild(guild, old.guild_entries(guild))
+            warm_up(fresh)
+            self.engine = fresh
+            resettle()
+        return len(fresh.kb.entries)
 
 
 def _read_back(

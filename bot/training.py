@@ -174,7 +174,9 @@ def server_examples(engine: Engine, servers: int = SIMULATED_SERVERS) -> list[Ex
             left = [p for _, p in full.phrasings() if p not in {kept.question, *kept.alternates}]
             questions += [(p, (guild, full.id)) for p in rng.sample(left, min(3, len(left)))]
         outside = [e for e in pool if e not in chosen]
-        questions += [(rng.choice(e.phrasings())[1], None) for e in rng.sample(outside, SERVER_SIZE)]
+        questions += [
+            (rng.choice(e.phrasings())[1], None) for e in rng.sample(outside, SERVER_SIZE)
+        ]
         for text, right in questions:
             found = _collect(engine.matcher, entries, text, (guild,))
             ex = Example(right[1] if right else text, "server" if right else "abstain")

@@ -93,6 +93,7 @@ class Admin(
         """/steward reload: validate the knowledge on disk and swap it in, or keep the old."""
         require_owner(interaction)
         lang = locale_language(interaction)
+        await interaction.response.defer(ephemeral=True, thinking=True)  # a rebuild takes seconds
         try:
             count = await self.bot.store.reload_shared()
         except StoreError as exc:

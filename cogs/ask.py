@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
 import discord
@@ -11,8 +12,10 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.answers import Answer, QuestionError
+from bot.client import ShuttingDown
 from bot.embeds import SPANISH_LOCALES, answer_embed, answer_view, choose_language, clip
 from bot.i18n import t
+from bot.respond import quick, send_answer, within_window
 from bot.text import detect_language
 
 if TYPE_CHECKING:
@@ -38,18 +41,26 @@ class Ask(commands.Cog):
     async def answer_for(
         self, question: str, guild_id: int | None, locale: discord.Locale | None
     ) -> Answer:
-        """Ask the engine (in Spanish for a Spanish client, else in the question's language)
-        and count a declined or unsure question (not a greeting) as a gap of that server."""
+        """Ask the engine on the worker (in Spanish for a Spanish client, else in the
+        question's language) and count a declined or unsure question (not a greeting) as a gap
+        of that server. Callers hold an intake job until the answer is sent, so shutdown waits
+        for both."""
         guild = str(guild_id) if guild_id else None
-        answer = self.bot.engine.ask(question, guild, "es" if locale in SPANISH_LOCALES else "auto")
+        lang = "es" if locale in SPANISH_LOCALES else "auto"
+        answer = await self.bot.worker.run(lambda: self.bot.engine.ask(question, guild, lang))
         if guild and answer.counts_as_gap:  # not a greeting; its text as the core cleaned it
             await self.bot.records.count_gap(guild, answer.question)
         return answer
 
-    def limited(self, user_id: int, lang: str) -> str | None:
-        """The rate-limit message for this user, or None when they may ask."""
+    def limited(self, user_id: int, lang: str, *, every_time: bool = True) -> str | None:
+        """The rate-limit message for this user ("" to stay silent: told already in this
+        window, and not `every_time`), or None when they may ask."""
         wait = self.bot.ratelimiter.hit(user_id)
-        return t("rate_limited", lang, seconds=max(1, round(wait))) if wait else None
+        if not wait:
+            return None
+        if not every_time and not self.bot.ratelimiter.tell(user_id):
+            return ""
+        return t("rate_limited", lang, seconds=max(1, round(wait)))
 
     async def _private_default(self, guild_id: int | None) -> bool:
         if not guild_id:
@@ -79,15 +90,18 @@ class Ask(commands.Cog):
         if message := self.limited(interaction.user.id, lang):
             await interaction.response.send_message(message, ephemeral=True)
             return
-        ephemeral = (
-            private if private is not None else await self._private_default(interaction.guild_id)
-        )
-        try:
-            answer = await self.answer_for(question, interaction.guild_id, interaction.locale)
-        except QuestionError as exc:
-            await interaction.response.send_message(t(exc.key, lang, **exc.values), ephemeral=True)
-            return
-        await self._send(interaction, answer, ephemeral)
+        with self.bot.intake.job():  # shutdown waits until the answer is sent
+            ephemeral = (
+                private
+                if private is not None
+                else await self._private_default(interaction.guild_id)
+            )
+            await self._answer(
+                interaction,
+                self.answer_for(question, interaction.guild_id, interaction.locale),
+                lang,
+                ephemeral,
+            )
 
     @ask.autocomplete("question")
     async def ask_autocomplete(
@@ -96,7 +110,11 @@ class Ask(commands.Cog):
         """Up to 25 FAQ questions ranked by the matcher for what has been typed so far."""
         guild = str(interaction.guild_id) if interaction.guild_id else None
         lang = choose_language(interaction.locale, current)
-        choices = self.bot.engine.suggest(current[:300], guild, lang=lang)
+        choices = await quick(
+            self.bot.worker,
+            lambda: self.bot.engine.suggest(current[:300], guild, lang=lang),
+            lambda: self.bot.engine.suggest("", guild, lang=lang),  # the first entries
+        )
         return [
             app_commands.Choice(name=clip(s.question, 100), value=clip(s.question, 100))
             for s in choices
@@ -110,23 +128,33 @@ class Ask(commands.Cog):
         if limit := self.limited(interaction.user.id, lang):
             await interaction.response.send_message(limit, ephemeral=True)
             return
-        try:
-            answer = await self.answer_for(
-                message.content, interaction.guild_id, interaction.locale
+        with self.bot.intake.job():
+            await self._answer(
+                interaction,
+                self.answer_for(message.content, interaction.guild_id, interaction.locale),
+                lang,
+                ephemeral=True,
             )
-        except QuestionError as exc:
-            await interaction.response.send_message(t(exc.key, lang, **exc.values), ephemeral=True)
-            return
-        await self._send(interaction, answer, ephemeral=True)
 
-    async def _send(
-        self, interaction: discord.Interaction[StewardBot], answer: Answer, ephemeral: bool
+    async def _answer(
+        self,
+        interaction: discord.Interaction[StewardBot],
+        asking: Awaitable[Answer],
+        lang: str,
+        ephemeral: bool,
     ) -> None:
-        await interaction.response.send_message(
+        """Answer in Discord's window: deferred first when the engine is slow to answer."""
+        try:
+            answer = await within_window(interaction, asking, ephemeral=ephemeral)
+        except QuestionError as exc:
+            await send_answer(interaction, content=t(exc.key, lang, **exc.values), ephemeral=True)
+            return
+        view = answer_view(answer)
+        await send_answer(
+            interaction,
             embed=answer_embed(answer),
-            view=answer_view(answer) or discord.utils.MISSING,
             ephemeral=ephemeral,
-            allowed_mentions=discord.AllowedMentions.none(),
+            **({"view": view} if view else {}),
         )
 
     # -- direct messages and mentions -----------------------------------------------------
@@ -142,9 +170,18 @@ class Ask(commands.Cog):
             return
         question = MENTION.sub(" ", message.content).strip() if not in_dm else message.content
         lang = detect_language(question) if question else "en"
-        if limit := self.limited(message.author.id, lang):
-            await self._reply(message, content=limit)
+        limit = self.limited(message.author.id, lang, every_time=False)
+        if limit is not None:
+            if limit:  # once per window; a flood then gets silence, not a reply each
+                await self._reply(message, content=limit)
             return
+        try:
+            with self.bot.intake.job():
+                await self._answer_message(message, question, lang)
+        except ShuttingDown:
+            return
+
+    async def _answer_message(self, message: discord.Message, question: str, lang: str) -> None:
         try:
             answer = await self.answer_for(
                 question, message.guild.id if message.guild else None, None

@@ -25,6 +25,7 @@ from bot.permissions import (
     scope_for_entry,
     scope_for_new,
 )
+from bot.respond import quick, send_update, within_window
 from bot.store import ImportPlan, StoreError, entry_to_form, fingerprint, form_to_data
 from bot.yamlsafe import MAX_YAML_BYTES
 
@@ -222,8 +223,12 @@ class GapActions(OwnedView):
         async def callback(interaction: Inter) -> None:
             scope = await require_moderator(interaction)
             try:
-                await interaction.client.store.alias(
-                    scope.key, entry_id, self.text, interaction.user.id
+                await within_window(
+                    interaction,
+                    interaction.client.store.alias(
+                        scope.key, entry_id, self.text, interaction.user.id
+                    ),
+                    ephemeral=True,
                 )
             except StoreError as exc:
                 await reply(interaction, refusal(exc, locale_language(interaction)))
@@ -278,6 +283,15 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
         """Entries by id or question for what has been typed."""
         guild = str(interaction.guild_id) if interaction.guild_id else None
         lang = choose_language(interaction.locale, current)
+        return await quick(
+            self.bot.worker,
+            lambda: self._entry_choices(current, guild, lang),
+            lambda: self._entry_choices("", guild, lang),  # the first entries
+        )
+
+    def _entry_choices(
+        self, current: str, guild: str | None, lang: str
+    ) -> list[app_commands.Choice[str]]:
         found = self.bot.engine.suggest(current, guild, lang=lang, silent=True)
         needle = current.strip().casefold()
         by_id = [e for e in self.bot.engine.entries(guild) if needle and needle in e.id][:25]
@@ -348,7 +362,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
         """Run a form's save; reply with the refusal, or the confirmation and the saved entry
         (rendered in `shown_in`, default the moderator's language)."""
         try:
-            saved = await save
+            saved = await within_window(inter, save, ephemeral=True)
         except StoreError as exc:
             await reply(inter, refusal(exc, lang))
             return
@@ -489,11 +503,13 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             scope, _current = await scope_for_entry(inter, entry)
             lang = locale_language(inter)
             try:
-                await self.bot.store.remove(scope.key, entry, inter.user.id)
+                await within_window(
+                    inter, self.bot.store.remove(scope.key, entry, inter.user.id), update=True
+                )
             except StoreError as exc:
-                await inter.response.edit_message(content=refusal(exc, lang), view=None)
+                await send_update(inter, content=refusal(exc, lang), view=None)
                 return
-            await inter.response.edit_message(content=t("removed", lang, entry_id=entry), view=None)
+            await send_update(inter, content=t("removed", lang, entry_id=entry), view=None)
 
         lang = locale_language(interaction)
         await reply(
@@ -517,7 +533,11 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
         scope, _current = await scope_for_entry(interaction, entry)
         lang = locale_language(interaction)
         try:
-            await self.bot.store.alias(scope.key, entry, phrasing, interaction.user.id)
+            await within_window(
+                interaction,
+                self.bot.store.alias(scope.key, entry, phrasing, interaction.user.id),
+                ephemeral=True,
+            )
         except StoreError as exc:
             await reply(interaction, refusal(exc, lang))
             return
@@ -533,7 +553,9 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
     async def export(self, interaction: Inter) -> None:
         """/faq export: the server's entries as a YAML attachment."""
         scope = await require_moderator(interaction)
-        text = self.bot.store.export(scope.key)
+        text = await within_window(
+            interaction, self.bot.worker.run(self.bot.store.export, scope.key), ephemeral=True
+        )
         count = len(self.bot.engine.guild_entries(scope.key))
         file = discord.File(io.BytesIO(text.encode("utf-8")), filename=f"faq-{scope.key}.yaml")
         await reply(
@@ -570,7 +592,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             await reply(interaction, t(failed, lang))
             return
         try:
-            plan = self.bot.store.plan_import(scope.key, text)
+            plan = await self.bot.worker.run(self.bot.store.plan_import, scope.key, text)
         except StoreError as exc:
             await reply(interaction, refusal(exc, lang))
             return
@@ -585,9 +607,11 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             await require_moderator(inter)
             lang = locale_language(inter)
             try:
-                await self.bot.store.apply_import(plan, inter.user.id)
+                await within_window(
+                    inter, self.bot.store.apply_import(plan, inter.user.id), update=True
+                )
             except StoreError as exc:
-                await inter.response.edit_message(content=refusal(exc, lang), view=None, embed=None)
+                await send_update(inter, content=refusal(exc, lang), view=None, embed=None)
                 return
             done = t(
                 "imported",
@@ -596,7 +620,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
                 changed=len(plan.changed),
                 removed=len(plan.removed),
             )
-            await inter.response.edit_message(content=done, view=None, embed=None)
+            await send_update(inter, content=done, view=None, embed=None)
 
         return apply
 
@@ -610,7 +634,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
         """/faq gaps, with a menu to act on one."""
         scope = await require_moderator(interaction)
         lang = locale_language(interaction)
-        gaps = await self.bot.records.gaps(scope.key)
+        gaps = await within_window(interaction, self.bot.records.gaps(scope.key), ephemeral=True)
         if not gaps:
             await reply(interaction, t("no_gaps", lang))
             return
@@ -632,7 +656,13 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
         async def chosen(inter: Inter) -> None:
             again = await require_moderator(inter)
             text = gaps[int(select.values[0])].text
-            ranked = self.bot.engine.matcher.match(text, [again.key]).candidates
+            ranked = await within_window(
+                inter,
+                self.bot.worker.run(
+                    lambda: self.bot.engine.matcher.match(text, [again.key]).candidates
+                ),
+                ephemeral=True,
+            )
             targets = [
                 e
                 for c in ranked
@@ -689,7 +719,11 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             target, _c = await scope_for_entry(interaction, entry)
         lang = locale_language(interaction)
         try:
-            restored = await self.bot.store.revert(target.key, entry, version, interaction.user.id)
+            restored = await within_window(
+                interaction,
+                self.bot.store.revert(target.key, entry, version, interaction.user.id),
+                ephemeral=True,
+            )
         except StoreError as exc:
             await reply(interaction, refusal(exc, lang))
             return

@@ -64,9 +64,7 @@ def test_dev_set_is_fully_answered(dev, metric):
 
 def test_the_unread_split_is_what_was_written(test_split_scores):
     """A change to an unread file shows here (and in review): update SHA256SUMS knowingly."""
-    pinned = dict(
-        reversed(line.split()) for line in (TEST / "SHA256SUMS").read_text().splitlines()
-    )
+    pinned = dict(reversed(line.split()) for line in (TEST / "SHA256SUMS").read_text().splitlines())
     actual = {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in TEST.glob("*.yaml")}
     assert actual == pinned
     assert set(TEST_FLOORS) == set(actual)

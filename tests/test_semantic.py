@@ -95,19 +95,25 @@ def test_index_finds_by_meaning_and_updates_per_owner(model):
 def test_a_background_build_serves_as_it_goes_and_persists(model, tmp_path):
     cache = VectorCache(directory=tmp_path / "v")
     index = SemanticIndex(model, cache)
-    entries = [(f"e{i}", [f"question about topic {i}", f"another way to ask {i}"]) for i in range(40)]
+    entries = [
+        (f"e{i}", [f"question about topic {i}", f"another way to ask {i}"]) for i in range(40)
+    ]
     thread = index.load("shared", entries, background=True, batch=16)
     assert thread is not None and not index.ready("shared")
     thread.join(timeout=120)
     assert index.ready("shared")
     assert len(index.score("topic 7", ["shared"]).top(100)) == 40
     restarted = VectorCache(directory=tmp_path / "v")
-    assert all(restarted.get(text_key(model.model_id, p)) is not None for _, ps in entries for p in ps)
+    assert all(
+        restarted.get(text_key(model.model_id, p)) is not None for _, ps in entries for p in ps
+    )
 
 
 def test_a_reload_during_a_background_build_wins(model):
     index = SemanticIndex(model, VectorCache())
-    slow = index.load("shared", [(f"e{i}", [f"slow phrasing {i}"]) for i in range(64)], background=True, batch=8)
+    slow = index.load(
+        "shared", [(f"e{i}", [f"slow phrasing {i}"]) for i in range(64)], background=True, batch=8
+    )
     index.load("shared", [("only", ["the new knowledge"])])
     assert slow is not None
     slow.join(timeout=120)
