@@ -332,26 +332,28 @@ class Matcher:
         policy = self.policy(owners)
         names = written_as_names(question)
         best: dict[tuple[str, str], Scored] = {}
-        view_tops: list[Scored] = []
-        for n, (view, corrected) in enumerate(self.views(question, owners)):
+        clause_tops: set[tuple[str, str]] = set()  # the first entry of each asking clause
+        for view, corrected in self.views(question, owners):
             scored = self.score_view(view, owners, names=names, corrected=corrected)
             self.judge(scored, policy)
-            scored.sort(key=lambda c: -c.probability)
-            if n and scored and not corrected:
-                view_tops.append(scored[0])
+            if scored and view != question and not corrected:
+                top = max(scored, key=lambda c: c.probability)
+                clause_tops.add((top.owner, top.entry_id))
             for cand in scored:
                 key = (cand.owner, cand.entry_id)
                 if key not in best or cand.probability > best[key].probability:
                     best[key] = cand
         ranked = sorted(best.values(), key=lambda c: (-c.probability, c.entry_id))
-        decision = self.decide(policy, ranked)
-        also: list[Candidate] = []
-        if decision is Decision.ANSWER and len(view_tops) > 1:
-            shown = {(ranked[0].owner, ranked[0].entry_id)}
-            for top in view_tops:
-                if top.probability >= policy.answer and (top.owner, top.entry_id) not in shown:
-                    shown.add((top.owner, top.entry_id))
-                    also.append(self._candidate(top))
+        # what one of the message's clauses asks first ("What is the ALU and who is its
+        # president?") is another answer, not a rival
+        others = [
+            c
+            for c in ranked[1:]
+            if c.probability >= policy.answer and (c.owner, c.entry_id) in clause_tops
+        ]
+        rivals = [c for c in ranked if c not in others]
+        decision = self.decide(policy, rivals)
+        also = [self._candidate(c) for c in others] if decision is Decision.ANSWER else []
         return MatchResult(
             decision,
             tuple(self._candidate(c) for c in ranked[:MAX_SUGGESTIONS]),

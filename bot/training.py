@@ -51,6 +51,8 @@ FOLDS = 5
 SEED = 0
 TREES = 120
 RATE = 0.1
+DEPTH = 3
+DEV_WEIGHT = 3.0  # the shared dev set is the bar every change must keep
 SIMULATED_SERVERS = 8
 SERVER_SIZE = 15
 HELD_OUT_WEIGHT = 0.5  # a clean phrasing of the FAQ is an easier question than users write
@@ -62,6 +64,7 @@ class Example:
 
     group: str  # fold group: the expected entry, or the question itself
     section: str
+    weight: float = 1.0
     rows: dict[tuple[str, str], list[dict[str, float]]] = field(default_factory=dict)
     labels: dict[tuple[str, str], int | None] = field(default_factory=dict)  # None: left out
     passes: dict[tuple[str, str], bool] = field(default_factory=dict)  # eval would pass it
@@ -113,7 +116,7 @@ def labelled_examples(engine: Engine, files: Iterable[Path]) -> list[Example]:
         for case in suite.cases:
             owners = (SHARED, EVAL_GUILD) if case.section == "server" else (SHARED,)
             found = _collect(engine.matcher, entries, case.q, owners)
-            ex = Example(case.q, case.section)
+            ex = Example(case.q, case.section, DEV_WEIGHT if path.name == "dev.yaml" else 1.0)
             holds = {key: _holds(case, entries[key]) for key in found}
             answers = case.section in ("answerable", "spanish", "server") or bool(case.expect)
             right = [k for k, (exp, clean) in holds.items() if answers and exp and clean]
@@ -143,7 +146,7 @@ def held_out_examples(engine: Engine, count: int) -> list[Example]:
     out: list[Example] = []
     for key, phrasing in rng.sample(pool, min(count, len(pool))):
         found = _collect(engine.matcher, entries, phrasing, (SHARED,), frozenset({phrasing}))
-        ex = Example(key[1], "held_out", counts=False)
+        ex = Example(key[1], "held_out", weight=HELD_OUT_WEIGHT, counts=False)
         for other, cands in found.items():
             ex.rows[other] = [c.features for c in cands]
             ex.labels[other] = int(other == key)
@@ -204,7 +207,7 @@ def _matrix(
             for feats in views:
                 xs.append([feats[f] for f in features])
                 ys.append(label)
-                ws.append(1.0 if ex.counts else HELD_OUT_WEIGHT)
+                ws.append(ex.weight)
                 owners.append(i)
                 keys.append((i, key))
     return np.array(xs, float), np.array(ys, int), np.array(ws, float), owners, keys
@@ -214,7 +217,7 @@ def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, features: Sequence[str]) -
     from sklearn.ensemble import GradientBoostingClassifier
 
     gb = GradientBoostingClassifier(
-        n_estimators=TREES, max_depth=3, learning_rate=RATE, subsample=1.0, random_state=SEED
+        n_estimators=TREES, max_depth=DEPTH, learning_rate=RATE, random_state=SEED
     )
     gb.fit(x, y, sample_weight=w)
     trees = []

@@ -121,49 +121,56 @@ def test_keyword_questions_are_answered_in_the_language_their_words_belong_to(bu
     assert engine.ask("the hill biden pro laboral decadas").lang == "es"
 
 
-def test_a_tie_between_related_entries_is_answered_by_the_top_one(engine):
-    question = "la campaña quiere q actualizen la 11246 pero esa orden todavia sigue vigente o q"
-    first, second = engine.matcher.match(question).candidates[:2]
-    assert first.score - second.score < engine.matcher.thresholds.tie_margin
-    answer = engine.ask(question)  # the order's status and the campaign's demand: related
-    assert answer.answered and answer.id == "eo-11246-status"
-    assert second.entry_id in {r.id for r in answer.related}
+def test_a_close_second_is_a_choice_unless_the_first_lists_it_as_related(engine):
+    from bot.lexical import LexicalMatch
+    from bot.matcher import Decision, Scored
+
+    policy = engine.matcher.policy(["shared"])
+    first = engine.entry("eo-11246-status")
+    related = first.related[0]
+    unrelated = next(e.id for e in engine.entries() if e.id not in (first.id, *first.related))
+
+    def scored(entry_id: str, probability: float) -> Scored:
+        match = LexicalMatch(entry_id, "", "en", 0, 0, 0, 0, 0)
+        return Scored("shared", entry_id, match, probability=probability)
+
+    top = max(policy.answer + 0.01, 0.9)
+    close = top - policy.margin / 2
+    decide = engine.matcher.decide
+    assert decide(policy, [scored(first.id, top), scored(related, close)]) is Decision.ANSWER
+    assert decide(policy, [scored(first.id, top), scored(unrelated, close)]) is Decision.SUGGEST
+    assert decide(policy, [scored(first.id, top), scored(unrelated, 0.0)]) is Decision.ANSWER
+    below = policy.answer - 0.01
+    assert decide(policy, [scored(first.id, below)]) is Decision.SUGGEST
+    assert decide(policy, [scored(first.id, policy.suggest - 0.01)]) is Decision.DECLINE
 
 
 @pytest.mark.parametrize(
-    ("question", "first", "second", "facts"),
+    ("question", "entries", "facts"),
     [
         (
-            "¿Cuándo salió el informe del task force y cuántas recomendaciones trae?",
-            "task-force-report-recommendations",
-            "task-force-report",
-            ("7 de febrero de 2022", "70"),
-        ),
-        (
             "¿Cuántas tiendas de Starbucks votaron por el sindicato y desde cuándo?",
-            "starbucks-union-votes",
-            "starbucks-union-since-when",
+            {"starbucks-union-votes", "starbucks-union-since-when"},
             ("50", "diciembre de 2021"),
         ),
         (
             "What is the ALU and who is its president?",
-            "alu-president",
-            "alu-what",
+            {"alu-president", "alu-what"},
             ("Christian Smalls", "Staten Island"),
         ),
     ],
 )
-def test_a_message_asking_two_things_gets_both_answers(engine, question, first, second, facts):
+def test_a_message_asking_two_things_gets_both_answers(engine, question, entries, facts):
     answer = engine.ask(question)
+    assert answer.id in entries
+    [second] = entries - {answer.id}
     other = engine.entry(second)
-    assert answer.id == first and other is not None
     _matched, other_text, _note = other.text(answer.lang)
     assert other_text in answer.answer and all(fact in answer.answer for fact in facts)
     # each entry's sources are cited, once
     cited = {(s.id, s.quote) for s in answer.sources}
     assert cited >= {(c.source, c.quote) for c in other.sources}
     assert len(cited) == len(answer.sources)
-    assert answer.to_json()["id"] == first  # the contract's one matched entry
 
 
 def test_one_question_gets_one_answer(engine):
