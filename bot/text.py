@@ -251,20 +251,6 @@ class Lexicon:
                 out.append(stem(tok))
         return out
 
-    def without_dropped_phrases(self, toks: list[str]) -> list[str]:
-        """`toks` without the phrases that drop out as stop words ("¿me podría decir...?")."""
-        out: list[str] = []
-        starts = self._phrase_starts()
-        i = 0
-        while i < len(toks):
-            found = self._phrase_at(toks, i) if toks[i] in starts else None
-            if found and found[0] in self.stop_words:
-                i += found[1]
-                continue
-            out.append(toks[i])
-            i += 1
-        return out
-
     def _phrase_at(self, toks: list[str], i: int) -> tuple[str, int] | None:
         """The multi-word phrase starting at `toks[i]`, as (canonical, length), if any."""
         phrases = self._phrase_index()

@@ -39,10 +39,14 @@ def test_split_scores(engine: Engine) -> dict[str, dict]:
     """Every unread test file's summary (scores and confusion; nobody reads its failures)."""
     from bot.evaluation import load_suite, run_suite, summarise
 
+    def entry_text(entry_id: str, lang: str) -> str | None:
+        entry = engine.entry(entry_id)
+        return entry.text(lang)[1] if entry else None
+
     if not _TEST_SPLIT:
         for path in sorted((DATA / "test").glob("*.yaml")):
             suite = load_suite(path.read_text(encoding="utf-8"))
-            _TEST_SPLIT[path.name] = summarise(run_suite(suite, engine))
+            _TEST_SPLIT[path.name] = summarise(run_suite(suite, engine), entry_text)
     return _TEST_SPLIT
 
 
