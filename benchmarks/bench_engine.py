@@ -58,6 +58,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.synthetic import generate  # noqa: E402
+from bot import matcher as matcher_module  # noqa: E402
 from bot.answers import Engine, load_engine  # noqa: E402
 from bot.heap import collector_paused, settle  # noqa: E402
 from bot.knowledge import load_knowledge  # noqa: E402
@@ -157,6 +158,20 @@ def load() -> list[float]:
 def all_phrasings(engine: Engine) -> list[str]:
     """Every phrasing of every visible entry (what the naive baseline searches)."""
     return [t for e in engine.entries() for _l, t in e.phrasings()]
+
+
+def embedded_texts(engine: Engine) -> list[str]:
+    """Every text the semantic index holds for the shared knowledge: `bot.matcher`'s
+    `semantic_texts` where it exists (phrasings and answers), else the phrasings."""
+    texts_of = getattr(matcher_module, "semantic_texts", None)
+    if texts_of is None:
+        return all_phrasings(engine)
+    return [t for e in engine.kb.entries.values() for t in texts_of(e)]
+
+
+def code_state() -> dict[str, float]:
+    """Modification times of the engine's code (others may be editing it during a run)."""
+    return {p.name: p.stat().st_mtime for p in sorted((ROOT / "bot").glob("*.py"))}
 
 
 def naive(phrasings: list[str], questions: Sequence[str]) -> list[float]:
@@ -261,8 +276,10 @@ def bench_shipped(args: argparse.Namespace) -> dict[str, Any]:
     if embedder is not None:
         bundled = VectorCache(BUNDLED_KNOWLEDGE / BUNDLED_VECTORS)
         result["bundled_vectors"] = len(bundled)
-        result["phrasings_missing_from_bundled_vectors"] = sum(
-            bundled.get(text_key(embedder.model_id, p)) is None for p in set(phrasings)
+        texts = set(embedded_texts(engine))
+        result["semantic_texts"] = len(texts)
+        result["semantic_texts_missing_from_bundled_vectors"] = sum(
+            bundled.get(text_key(embedder.model_id, t)) is None for t in texts
         )
     qs = questions_for(engine, args.queries)
     time_calls(engine.ask, qs[:50])  # warm caches (and the model's first run)
@@ -358,10 +375,9 @@ def child_first_build(params: dict[str, Any]) -> dict[str, Any]:
         out["error"] = "semantic layer unavailable"
         return out
     model = semantic.embedder.model_id
-    phrasings = all_phrasings(engine)
-    keys = {text_key(model, p) for p in phrasings}
-    out["phrasings"] = len(phrasings)
-    out["distinct_phrasings_to_embed"] = len(keys)
+    keys = {text_key(model, t) for t in embedded_texts(engine)}
+    out["phrasings"] = len(all_phrasings(engine))
+    out["distinct_texts_to_embed"] = len(keys)
     spent = [0.0]
     _timed_flush(semantic.cache, spent)
     # the bot answers during the build: a few questions on the lexical policy meanwhile
@@ -391,7 +407,7 @@ def child_first_build(params: dict[str, Any]) -> dict[str, Any]:
     out["peak_rss_mb"] = peak_rss_mb()
     if done:
         out["semantic_ready_s"] = round(elapsed, 1)
-        out["phrasings_per_s"] = round(embedded / (elapsed - loaded), 1)
+        out["embedded_texts_per_s"] = round(embedded / (elapsed - loaded), 1)
     else:
         semantic.forget_owner(SHARED)  # the build thread stops after its current batch
         for thread in threading.enumerate():
@@ -415,6 +431,7 @@ def child_first_build(params: dict[str, Any]) -> dict[str, Any]:
         semantic.cache.put(missing, vecs)
         semantic.cache.flush()
         out["placeholder_vectors_written"] = len(missing)
+        out["embedded_texts_per_s"] = out.pop("phrasings_per_s")
     out["cache_files"] = sorted(p.name for p in (data / "vectors").glob("*"))
     out["cache_mb_on_disk"] = round(
         sum(p.stat().st_size for p in (data / "vectors").glob("*")) / 1e6, 1
@@ -540,6 +557,7 @@ def main() -> None:
         mode, params = args.child
         print(json.dumps(CHILDREN[mode](json.loads(params))))
         return
+    code_at_start = code_state()
     results: dict[str, Any] = {
         "python": sys.version.split()[0],
         "cpus": os.cpu_count(),
@@ -551,6 +569,9 @@ def main() -> None:
     if not args.skip_synthetic:
         results["synthetic"] = bench_synthetic(args)
     results["loadavg_at_end"] = load()
+    results["bot_code_changed_during_run"] = sorted(
+        name for name, mtime in code_state().items() if code_at_start.get(name) != mtime
+    )
     text = json.dumps(results, indent=2, default=str)
     if args.out:
         args.out.write_text(text + "\n", encoding="utf-8")

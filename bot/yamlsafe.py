@@ -114,9 +114,10 @@ def _build(root: yaml.Node, loader: _Loader) -> Any:
     return build(root)
 
 
-def _refuse_escaped_surrogate(node: yaml.ScalarNode) -> None:
+def _refuse_escaped_surrogate(node: yaml.Node) -> None:
     """Only a double-quoted scalar's escapes can make a surrogate (the text was checked)."""
-    if node.style == '"' and UNPAIRED_SURROGATE.search(node.value):
+    style = node.style if isinstance(node, yaml.ScalarNode) else None
+    if style == '"' and UNPAIRED_SURROGATE.search(node.value):
         raise YamlError(f"the text {SURROGATE_PROBLEM}", node.start_mark.line + 1)
 
 
