@@ -162,7 +162,6 @@ class Engine:
             )
             index = SemanticIndex(embedder, cache)
         self.matcher = Matcher(kb.lexicon, index)
-        self._background = background
         with collector_paused():
             self.matcher.load(kb.entries.values(), SHARED, background=background)
         self._guild_entries: dict[str, dict[str, Entry]] = {}

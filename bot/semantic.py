@@ -370,7 +370,7 @@ class SemanticIndex:
                     self.cache.flush()
                     with self._lock:
                         if self._generation.get(owner) != generation:
-                            return  # reloaded or forgotten meanwhile: this build is stale
+                            return  # reloaded meanwhile: this build is stale
                         current = self._owners[owner]
                         # an entry changed meanwhile (`put`) keeps its new phrasings
                         keep = [
@@ -388,13 +388,6 @@ class SemanticIndex:
         thread = threading.Thread(target=build, name=f"embed-{owner}", daemon=True)
         thread.start()
         return thread
-
-    def forget_owner(self, owner: str) -> None:
-        """Drop every vector of an owner."""
-        with self._lock:
-            self._owners.pop(owner, None)
-            self._building.discard(owner)
-            self._generation[owner] = self._generation.get(owner, 0) + 1
 
     def score(self, text: str, owners: Iterable[str]) -> SemanticScores:
         """Embed a question and score it against every phrasing of `owners`."""
