@@ -179,6 +179,17 @@ def naive(phrasings: list[str], questions: Sequence[str]) -> list[float]:
     return time_calls(lambda q: process.extractOne(q, phrasings, scorer=fuzz.WRatio), questions)
 
 
+def against_naive(engine: Engine, phrasings: list[str], questions: list[str]) -> dict[str, Any]:
+    """The naive WRatio baseline beside the engine, on the same questions."""
+    naive_times = naive(phrasings, questions)
+    ours = time_calls(engine.ask, questions)
+    return {
+        **summary(naive_times),
+        "engine_median_ms_same_questions": round(statistics.median(ours), 3),
+        "speedup_median": round(statistics.median(naive_times) / statistics.median(ours), 2),
+    }
+
+
 def answer_mix(engine: Engine, questions: Sequence[str]) -> dict[str, int]:
     """How many of the questions were answered / got suggestions / were declined (a sanity
     check that the timed engine really decided something)."""
@@ -298,14 +309,7 @@ def bench_shipped(args: argparse.Namespace) -> dict[str, Any]:
         time_calls(lambda q: engine.suggest(q, None, 25), partials(qs))
     )
 
-    naive_qs = qs[: args.naive_queries]
-    naive_times = naive(phrasings, naive_qs)
-    ours = time_calls(engine.ask, naive_qs)
-    result["naive_wratio_extractone"] = {
-        **summary(naive_times),
-        "engine_median_ms_same_questions": round(statistics.median(ours), 3),
-        "speedup_median": round(statistics.median(naive_times) / statistics.median(ours), 2),
-    }
+    result["naive_wratio_extractone"] = against_naive(engine, phrasings, qs[: args.naive_queries])
     return result
 
 
@@ -508,14 +512,7 @@ def child_restart(params: dict[str, Any]) -> dict[str, Any]:
     out["ru_maxrss_mb"] = ru_maxrss_mb()
     phrasings = all_phrasings(engine)
     out["phrasings"] = len(phrasings)
-    naive_qs = qs[: params["naive_queries"]]
-    naive_times = naive(phrasings, naive_qs)
-    ours = time_calls(engine.ask, naive_qs)
-    out["naive_wratio_extractone"] = {
-        **summary(naive_times),
-        "engine_median_ms_same_questions": round(statistics.median(ours), 3),
-        "speedup_median": round(statistics.median(naive_times) / statistics.median(ours), 1),
-    }
+    out["naive_wratio_extractone"] = against_naive(engine, phrasings, qs[: params["naive_queries"]])
     return out
 
 
