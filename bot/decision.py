@@ -55,18 +55,6 @@ class Tree:
     right: npt.NDArray[np.int64]
     value: npt.NDArray[np.float64]
 
-    def predict(self, rows: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-        """Each row's leaf value."""
-        node = np.zeros(len(rows), np.int64)
-        index = np.arange(len(rows))
-        while True:
-            inner = self.left[node] >= 0
-            if not inner.any():
-                return self.value[node]
-            go_left = rows[index, self.feature[node]] <= self.threshold[node]
-            step = np.where(go_left, self.left[node], self.right[node])
-            node = np.where(inner, step, node)
-
     def to_json(self) -> list[list[float]]:
         """The node arrays."""
         return [
@@ -93,18 +81,56 @@ class Tree:
 @dataclass(frozen=True)
 class BoostedTrees:
     """Gradient-boosted regression trees on the log-odds (scikit-learn's
-    GradientBoostingClassifier, exported): the features interact (a high cosine means little
-    when the question names what the entry never mentions), which a linear model cannot say."""
+    HistGradientBoostingClassifier, exported): the features interact (a high cosine means
+    little when the question names what the entry never mentions), which a linear model
+    cannot say."""
 
     features: tuple[str, ...]
     base: float  # the prior log-odds
-    rate: float  # learning rate
+    rate: float  # what each tree's value is multiplied by
     trees: tuple[Tree, ...]
+
+    def __post_init__(self) -> None:
+        # every tree's node arrays stacked (padded with leaves), so all trees walk at once
+        width = max((len(t.feature) for t in self.trees), default=1)
+
+        def stack(part: str, fill: float, dtype: type) -> npt.NDArray[Any]:
+            out: npt.NDArray[Any] = np.full((len(self.trees), width), fill, dtype)
+            for i, tree in enumerate(self.trees):
+                values = getattr(tree, part)
+                out[i, : len(values)] = values
+            return out
+
+        object.__setattr__(
+            self,
+            "_stacked",
+            tuple(
+                stack(part, fill, dtype)
+                for part, fill, dtype in (
+                    ("feature", 0, np.int64),
+                    ("threshold", 0.0, float),
+                    ("left", -1, np.int64),
+                    ("right", -1, np.int64),
+                    ("value", 0.0, float),
+                )
+            ),
+        )
 
     def predict(self, rows: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Probability that each row's candidate answers its question."""
-        z = self.base + self.rate * sum((t.predict(rows) for t in self.trees), np.zeros(len(rows)))
-        return 1.0 / (1.0 + np.exp(-z))
+        feature, threshold, left, right, value = self._stacked  # type: ignore[attr-defined]
+        tree = np.arange(len(self.trees))[:, None]
+        row = np.arange(len(rows))[None, :]
+        node = np.zeros((len(self.trees), len(rows)), np.int64)
+        while True:
+            step_left = left[tree, node]
+            inner = step_left >= 0
+            if not inner.any():
+                break
+            go_left = rows[row, feature[tree, node]] <= threshold[tree, node]
+            node = np.where(inner, np.where(go_left, step_left, right[tree, node]), node)
+        z = self.base + self.rate * value[tree, node].sum(axis=0)
+        return np.asarray(1.0 / (1.0 + np.exp(-z)), float)
 
     def to_json(self) -> dict[str, Any]:
         """The model as written in the weights file."""

@@ -2,8 +2,8 @@
 
 Besides the dev set's sections, a file may hold `server_entries` (a server's own FAQ entries,
 as moderators write them) and `server` (questions those entries answer): the entries are put
-in a server of their own for the run, and each `server` question is also asked from another
-server, where it must not get them (nothing leaks).
+in a server of their own for the run, where the file's questions are asked, and each `server`
+question is also asked from another server, where it must not get them (nothing leaks).
 """
 
 from __future__ import annotations
@@ -163,15 +163,16 @@ def run_suite(
     suite: Suite, engine: Engine, guild: str | None = None, lang: str = "auto"
 ) -> list[Outcome]:
     """Run a file on an engine: its server entries go into a server of their own for the run
-    (and out again after); `server` questions are asked there, and from another server, where
-    getting one of those entries is a leak and fails the case."""
+    (and out again after), where every question of the file is asked (a question they do not
+    answer must not get one of them); `server` questions are also asked from another server,
+    where getting one of those entries is a leak and fails the case."""
     if suite.server_entries:
         engine.replace_guild(EVAL_GUILD, suite.server_entries)
     own = {e.id for e in suite.server_entries}
     try:
         outcomes = []
         for case in suite.cases:
-            where = EVAL_GUILD if case.section == "server" else guild
+            where = EVAL_GUILD if suite.server_entries else guild
 
             def ask(q: str, where: str | None = where) -> Answer:
                 return engine.ask(q, where, lang)

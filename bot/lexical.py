@@ -290,8 +290,8 @@ class LexicalIndex:
             terms[tok] = (target, credit, weight)
             if (self._is_name(target) or tok in marked) and (len(tok) > 1 or tok.isdigit()):
                 found_names.add(target)
-        total = sum(w for _, _, w in terms.values())
-        unknown = sum(w for _, c, w in terms.values() if not c) / total if total else 1.0
+        total = math.fsum(w for _, _, w in terms.values())
+        unknown = math.fsum(w for _, c, w in terms.values() if not c) / total if total else 1.0
         return Query(tuple(tokens), terms, frozenset(found_names), total, unknown)
 
     def search(
@@ -299,19 +299,19 @@ class LexicalIndex:
         query: Query,
         limit: int = 10,
         only: Iterable[str] = (),
-        exclude: frozenset[str] = frozenset(),
     ) -> list[LexicalMatch]:
         """The best `limit` entries for `query`, plus every entry in `only` (scored even if
-        the shortlist misses it). `exclude`: phrasing texts left out (held-out training)."""
+        the shortlist misses it)."""
         acc, acc_p = self._accumulate([(t, c, w) for t, c, w in query.terms.values() if c], only)
-        shortlist = heapq.nlargest(SHORTLIST * 2, acc, key=acc.__getitem__)
-        wanted = set(only)
-        shortlist += [p for e in wanted for p in self._by_entry.get(e, ()) if p not in shortlist]
+        # ties go to the earlier phrasing, so a run never depends on set order (hash seeds)
+        shortlist = heapq.nlargest(SHORTLIST * 2, acc, key=lambda pid: (acc[pid], -pid))
+        wanted = dict.fromkeys(only)
+        shortlist += [
+            p for e in wanted for p in sorted(self._by_entry.get(e, ())) if p not in shortlist
+        ]
         best: dict[str, LexicalMatch] = {}
         for pid in shortlist:
             ph = self._phrasings[pid]
-            if ph.text in exclude:
-                continue
             match = self._match(ph, pid, query, acc.get(pid, 0.0), acc_p.get(pid, 0.0))
             prev = best.get(ph.entry_id)
             if prev is None or match.score > prev.score:
@@ -324,13 +324,13 @@ class LexicalIndex:
     ) -> LexicalMatch:
         total_p = self._total_p.get(pid)
         if total_p is None:
-            total_p = self._total_p[pid] = sum(self._phrasing_weight(t) for t in ph.tokens)
+            total_p = self._total_p[pid] = math.fsum(self._phrasing_weight(t) for t in ph.tokens)
         answer = self._answer_tokens.get(ph.entry_id, frozenset())
         vocab = self._entry_vocab.get(ph.entry_id, frozenset())
-        explained = sum(
+        explained = math.fsum(
             w * c for t, c, w in query.terms.values() if c and t not in ph.tokens and t in answer
         )
-        missing = sum(
+        missing = math.fsum(
             w for tok, (t, _c, w) in query.terms.items() if t in query.names and t not in vocab
         )
         total_q = query.total or 1.0

@@ -232,13 +232,11 @@ class Matcher:
         self,
         text: str,
         owners: Sequence[str],
-        exclude: frozenset[str] = frozenset(),
         names: Iterable[str] = (),
         corrected: bool = False,
     ) -> list[Scored]:
-        """One view's candidates with their features (not yet judged). `exclude`: phrasing
-        texts to leave out (held-out training); `names`: the words the whole message writes
-        as names."""
+        """One view's candidates with their features (not yet judged). `names`: the words the
+        whole message writes as names."""
         sem: SemanticScores | None = None
         if self._semantic_ready(owners):
             assert self.semantic is not None
@@ -246,7 +244,7 @@ class Matcher:
         names = [*names, *written_as_names(text)]
         found: list[Scored] = []
         queries: dict[str, Query] = {}
-        semantic_top = sem.top(RETRIEVED, exclude) if sem else []
+        semantic_top = sem.top(RETRIEVED) if sem else []
         for owner in owners:
             index = self._lexical.get(owner)
             query = index.query(text, names) if index else None
@@ -254,15 +252,13 @@ class Matcher:
                 continue
             queries[owner] = query
             wanted = [eid for o, eid in semantic_top if o == owner]
-            for m in index.search(query, RETRIEVED, only=wanted, exclude=exclude):
+            for m in index.search(query, RETRIEVED, only=wanted):
                 found.append(Scored(owner, m.entry_id, m))
         if not found:
             return []
         lex_scores = [c.match.score for c in found]
         lex_order = np.argsort(lex_scores)[::-1]
-        cosines = [
-            (sem.cosine(c.owner, c.entry_id, exclude) if sem else None) or 0.0 for c in found
-        ]
+        cosines = [(sem.cosine(c.owner, c.entry_id) if sem else None) or 0.0 for c in found]
         answer_cos = [
             (sem.cosine(c.owner, c.entry_id, passages=True) if sem else None) or 0.0 for c in found
         ]

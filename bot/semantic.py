@@ -255,12 +255,11 @@ class SemanticScores:
         self,
         owner: str,
         entry_id: str,
-        exclude: frozenset[str] = frozenset(),
         *,
         passages: bool = False,
     ) -> float | None:
         """The entry's nearest phrasing's cosine (with `passages`: its answer's); None when it
-        has no vector (yet). `exclude`: phrasings left out (held-out training)."""
+        has no vector (yet)."""
         found = self._per_owner.get(owner)
         if found is None:
             return None
@@ -268,7 +267,7 @@ class SemanticScores:
         rows = [
             i
             for i in vecs.by_entry.get(entry_id, ())
-            if vecs.rows[i][1].startswith(PASSAGE) == passages and vecs.rows[i][1] not in exclude
+            if vecs.rows[i][1].startswith(PASSAGE) == passages
         ]
         return float(scores[rows].max()) if rows else None
 
@@ -284,19 +283,18 @@ class SemanticScores:
             return 0.0, 1.0
         return float(joined.mean()), float(joined.std()) or 1.0
 
-    def top(self, limit: int, exclude: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
-        """The `limit` nearest (owner, entry id)s, nearest first."""
-        ranked: list[tuple[float, str, str]] = []
+    def top(self, limit: int) -> list[tuple[str, str]]:
+        """Each owner's `limit` nearest entry ids, nearest first: a server's few entries are
+        not crowded out by the shared knowledge's many phrasings."""
+        out: list[tuple[str, str]] = []
         for owner, (vecs, scores) in self._per_owner.items():
-            seen: set[str] = set()
-            for i in np.argsort(-scores)[: limit * 6 + len(exclude)]:
-                eid, phrasing = vecs.rows[i]
-                if eid in seen or phrasing in exclude:
-                    continue
-                seen.add(eid)
-                ranked.append((float(scores[i]), owner, eid))
-        ranked.sort(key=lambda r: -r[0])
-        return [(owner, eid) for _, owner, eid in ranked[:limit]]
+            seen: dict[str, None] = {}
+            for i in np.argsort(-scores)[: limit * 6]:
+                seen.setdefault(vecs.rows[i][0], None)
+                if len(seen) == limit:
+                    break
+            out += [(owner, eid) for eid in seen]
+        return out
 
 
 class SemanticIndex:

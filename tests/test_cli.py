@@ -123,6 +123,23 @@ def test_eval_reports_scores_and_failures(tmp_path, capsys):
     assert main(["eval", str(cases)]) == 2
 
 
+def test_eval_asks_a_files_questions_inside_its_server(tmp_path, capsys):
+    """An off-topic question in a file with server entries is asked where those entries live,
+    so answering it with one of them fails."""
+    cases = tmp_path / "cases.yaml"
+    cases.write_text(
+        "server_entries:\n"
+        "  - id: our-dues\n    question: How much are our chapter dues?\n"
+        "    answer: Ten dollars a month.\n    sources:\n    - url: https://example.org/dues\n"
+        'server:\n  - {q: "How much are our chapter dues?", expect: [["ten dollars"]]}\n'
+        'abstain:\n  - {q: "How much are our chapter dues?"}\n'
+    )
+    assert main(["eval", str(cases), "--json"]) == 0
+    scores = json.loads(capsys.readouterr().out)["scores"]
+    assert scores["server_accuracy"]["score"] == 1.0
+    assert scores["abstention_accuracy"]["score"] == 0.0
+
+
 def test_guild_option_answers_with_server_entries(tmp_path, capsys):
     guild_dir = tmp_path / "guilds" / "99"
     guild_dir.mkdir(parents=True)

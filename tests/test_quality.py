@@ -20,23 +20,23 @@ from bot.evaluation import load_suite, run_suite, summarise
 DATA = Path(__file__).parent / "data"
 TEST = DATA / "test"
 
-# Floors of the unread split, one per kind: one question under what the learned decision first
-# scored on it, so that a change that loses questions there fails.
+# Floors of the unread split, one per kind: one question under what the shipped decision
+# scores on it, so that a change that loses questions there fails.
 TEST_FLOORS = {
-    "en-wellformed.yaml": {"answerable_accuracy": 0.82},  # first scored 34/40
-    "en-casual.yaml": {"answerable_accuracy": 0.57},  # first scored 24/40
-    "en-keyword.yaml": {"answerable_accuracy": 0.9},  # first scored 28/30
-    "en-misspelt.yaml": {"answerable_accuracy": 0.36},  # first scored 12/30
-    "en-long.yaml": {"answerable_accuracy": 0.86},  # first scored 27/30
-    "en-offtopic.yaml": {"abstention_accuracy": 0.93},  # first scored 57/60
-    "nearmiss.yaml": {"near_miss_accuracy": 0.84},  # first scored 35/40
-    "es-wellformed.yaml": {"spanish_accuracy": 0.83},  # first scored 26/30
-    "es-casual.yaml": {"spanish_accuracy": 0.86},  # first scored 27/30
-    "es-keyword.yaml": {"spanish_accuracy": 0.84},  # first scored 18/20
-    "es-misspelt.yaml": {"spanish_accuracy": 0.8},  # first scored 17/20
-    "es-long.yaml": {"spanish_accuracy": 0.84},  # first scored 18/20
-    "es-offtopic.yaml": {"spanish_abstention_accuracy": 0.94},  # first scored 39/40
-    "server-entries.yaml": {"server_accuracy": 0.45},  # first scored 33/70
+    "en-wellformed.yaml": {"answerable_accuracy": 0.77},  # scored 32/40
+    "en-casual.yaml": {"answerable_accuracy": 0.85},  # scored 35/40
+    "en-keyword.yaml": {"answerable_accuracy": 0.86},  # scored 27/30
+    "en-misspelt.yaml": {"answerable_accuracy": 0.63},  # scored 20/30
+    "en-long.yaml": {"answerable_accuracy": 0.86},  # scored 27/30
+    "en-offtopic.yaml": {"abstention_accuracy": 0.95},  # scored 58/60
+    "nearmiss.yaml": {"near_miss_accuracy": 0.82},  # scored 34/40
+    "es-wellformed.yaml": {"spanish_accuracy": 0.9},  # scored 28/30
+    "es-casual.yaml": {"spanish_accuracy": 0.8},  # scored 25/30
+    "es-keyword.yaml": {"spanish_accuracy": 0.65},  # scored 14/20
+    "es-misspelt.yaml": {"spanish_accuracy": 0.8},  # scored 17/20
+    "es-long.yaml": {"spanish_accuracy": 0.9},  # scored 19/20
+    "es-offtopic.yaml": {"spanish_abstention_accuracy": 0.95},  # scored 39/40
+    "server-entries.yaml": {"server_accuracy": 0.51},  # scored 37/70
 }
 
 

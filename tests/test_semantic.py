@@ -92,6 +92,16 @@ def test_index_finds_by_meaning_and_updates_per_owner(model):
     assert index.score("what do dues cost me", ["g1"]).top(5) == []
 
 
+def test_a_servers_few_entries_are_candidates_beside_the_many_shared_ones(model):
+    index = SemanticIndex(model, VectorCache())
+    for i in range(30):
+        index.put("shared", f"s{i}", [f"When is union meeting number {i}?"])
+    index.put("g1", "dues", ["How much are union dues?"])
+    found = index.score("When is the next union meeting?", ["shared", "g1"]).top(10)
+    assert ("g1", "dues") in found
+    assert sum(owner == "shared" for owner, _ in found) == 10
+
+
 def test_a_background_build_serves_as_it_goes_and_persists(model, tmp_path):
     cache = VectorCache(directory=tmp_path / "v")
     index = SemanticIndex(model, cache)
