@@ -72,7 +72,6 @@ class Example:
 
     group: str  # fold group: the expected entry, or the question itself
     section: str
-    text: str
     weight: float = 1.0
     rows: dict[tuple[str, str], list[dict[str, float]]] = field(default_factory=dict)
     labels: dict[tuple[str, str], int | None] = field(default_factory=dict)  # None: left out
@@ -184,7 +183,7 @@ def labelled_examples(
             owners = (SHARED, EVAL_GUILD) if suite.server_entries else (SHARED,)
             found = _collect(engine.matcher, entries, case.q, owners)
             weight = DEV_WEIGHT if path.name == "dev.yaml" else 1.0
-            ex = Example(case.q, case.section, case.q, weight / 2 if id(case) in copied else weight)
+            ex = Example(case.q, case.section, weight / 2 if id(case) in copied else weight)
             holds = {key: _holds(case, entries[key]) for key in found}
             right = [k for k, (exp, clean) in holds.items() if answers and exp and clean]
             best = max(right, key=lambda k: _nearest(found[k])) if right else None
@@ -228,7 +227,7 @@ def server_examples(engine: Engine, servers: int = SIMULATED_SERVERS) -> list[Ex
             left = [p for _, p in full.phrasings() if p not in {kept.question, *kept.alternates}]
             for text in rng.sample(left, min(3, len(left))):
                 found = _collect(engine.matcher, entries, text, (guild,))
-                ex = Example(full.id, "server", text)
+                ex = Example(full.id, "server")
                 for key, cands in found.items():
                     ex.rows[key] = [c.features for c in cands]
                     ex.labels[key] = int(key == (guild, full.id))
