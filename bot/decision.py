@@ -130,7 +130,8 @@ class BoostedTrees:
             go_left = rows[row, feature[tree, node]] <= threshold[tree, node]
             node = np.where(inner, np.where(go_left, step_left, right[tree, node]), node)
         z = self.base + self.rate * value[tree, node].sum(axis=0)
-        return np.asarray(1.0 / (1.0 + np.exp(-z)), float)
+        # clipped: a pure leaf's log-odds can pass what exp() holds (the probability is 0 or 1)
+        return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -500.0, 500.0))), float)
 
     def to_json(self) -> dict[str, Any]:
         """The model as written in the weights file."""
