@@ -130,10 +130,6 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Added `{entry_id}` to this server's FAQ. It is live now.",
         "es": "Se agregó `{entry_id}` a las preguntas de este servidor. Ya está activa.",
     },
-    "added_shared": {
-        "en": "Added `{entry_id}` to the shared knowledge. It is live now.",
-        "es": "Se agregó `{entry_id}` al conocimiento compartido. Ya está activa.",
-    },
     "saved": {
         "en": "Saved `{entry_id}`. It is live now.",
         "es": "Se guardó `{entry_id}`. Ya está activa.",

@@ -67,14 +67,6 @@ def require_owner(interaction: discord.Interaction[StewardBot]) -> None:
         raise NotAllowed(t("only_owners", locale_language(interaction)))
 
 
-async def scope_for_new(interaction: discord.Interaction[StewardBot], shared: bool) -> Scope:
-    """Where a new entry goes: the server (moderators) or the shared knowledge (owners)."""
-    if shared:
-        require_owner(interaction)
-        return Scope("shared", str(interaction.guild_id) if interaction.guild_id else None)
-    return await require_moderator(interaction)
-
-
 async def scope_for_entry(
     interaction: discord.Interaction[StewardBot], entry_id: str
 ) -> tuple[Scope, Entry]:

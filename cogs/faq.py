@@ -23,7 +23,6 @@ from bot.permissions import (
     report_error,
     require_moderator,
     scope_for_entry,
-    scope_for_new,
 )
 from bot.respond import quick, send_update, within_window
 from bot.store import ImportPlan, StoreError, entry_to_form, fingerprint, form_to_data
@@ -372,19 +371,17 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             embed=answer_embed(self.bot.engine.render(saved, shown_in or lang, guild=guild)),
         )
 
-    def add_modal(
-        self, interaction: Inter, values: dict[str, str] | None = None, shared: bool = False
-    ) -> FormModal:
+    def add_modal(self, interaction: Inter, values: dict[str, str] | None = None) -> FormModal:
         """The empty (or pre-filled) form for a new entry, in the language of `interaction`."""
 
         async def submit(inter: Inter, fields: dict[str, str]) -> None:
-            scope = await scope_for_new(inter, shared)
+            scope = await require_moderator(inter)
             lang = locale_language(inter)
             data = form_to_data("", **fields)
             await self._save_and_show(
                 inter,
                 self.bot.store.add(scope.key, data, inter.user.id),
-                "added_shared" if scope.key == "shared" else "added",
+                "added",
                 lang,
                 scope.guild,
             )
@@ -402,10 +399,11 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
     @app_commands.command(
         name=_("add"), description=_("Add an entry to this server's FAQ (moderators)")
     )
-    async def add(self, interaction: Inter, shared: bool = False) -> None:
-        """/faq add: opens the entry form (owners may add to the shared knowledge)."""
-        await scope_for_new(interaction, shared)
-        await interaction.response.send_modal(self.add_modal(interaction, shared=shared))
+    async def add(self, interaction: Inter) -> None:
+        """/faq add: opens the entry form. A shared entry needs its Spanish text, which the form
+        cannot hold: owners add those to the knowledge files and run /steward reload."""
+        await require_moderator(interaction)
+        await interaction.response.send_modal(self.add_modal(interaction))
 
     @app_commands.command(
         name=_("edit"), description=_("Edit one of this server's entries (moderators)")
