@@ -8,7 +8,7 @@ import logging
 import signal
 import sys
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, TypeVar
 
 import aiohttp
 import discord
@@ -20,9 +20,11 @@ from bot import health
 from bot.answers import Engine, load_engine
 from bot.config import Settings
 from bot.heap import collector_paused, settle
-from bot.permissions import report_error
+from bot.i18n import t
+from bot.permissions import locale_language, report_error
 from bot.ratelimit import RateLimiter
 from bot.records import Records
+from bot.respond import send_answer
 from bot.store import GuildStore
 from bot.translator import StewardTranslator
 from bot.worker import EngineWorker, warm_up
@@ -45,19 +47,27 @@ def point_discord_at(api_base: str, gateway_url: str | None) -> None:
         discord.gateway.DiscordWebSocket.DEFAULT_GATEWAY = yarl.URL(gateway_url)
 
 
+T = TypeVar("T")
+
+
 class ShuttingDown(Exception):
     """Raised for work that arrives after shutdown began."""
 
 
 class Intake:
     """Counts the work in progress and refuses new work once closed, so shutdown can wait
-    for every answer (and the gap it counts) before it flushes and closes the database."""
+    for every answer (and the gap it counts) before it flushes and closes the database.
+
+    Engine work still waiting on the worker when shutdown begins is refused, not left to
+    outlast the shutdown grace: its asker is told to ask again (`ShuttingDown`)."""
 
     def __init__(self) -> None:
         self.open = True
         self._busy = 0
         self._idle = asyncio.Event()
         self._idle.set()
+        self._waiting: set[asyncio.Future[Any]] = set()
+        self._refused: set[asyncio.Future[Any]] = set()
 
     @contextlib.contextmanager
     def job(self) -> Iterator[None]:
@@ -73,18 +83,51 @@ class Intake:
             if not self._busy:
                 self._idle.set()
 
+    async def result(self, work: asyncio.Future[T]) -> T:
+        """`work`'s result; `ShuttingDown` when shutdown began before it was done."""
+        if not self.open:
+            work.cancel()
+            raise ShuttingDown
+        self._waiting.add(work)
+        try:
+            return await work
+        except asyncio.CancelledError:
+            if work in self._refused:
+                raise ShuttingDown from None
+            raise
+        finally:
+            self._waiting.discard(work)
+            self._refused.discard(work)
+
     async def close(self) -> None:
-        """Refuse new work; wait for the work in progress."""
+        """Refuse new work and the engine work not done yet; wait for the rest."""
         self.open = False
+        for work in self._waiting:
+            if work.cancel():
+                self._refused.add(work)
         await self._idle.wait()
+
+
+async def tell_shutting_down(interaction: discord.Interaction[Any]) -> None:
+    """Tell the user Steward is restarting (privately), in the reply or the deferred one."""
+    with contextlib.suppress(discord.HTTPException):
+        await send_answer(
+            interaction,
+            content=t("shutting_down", locale_language(interaction)),
+            ephemeral=True,
+        )
 
 
 class StewardTree(app_commands.CommandTree["StewardBot"]):
     """Answers the user briefly on any command error; logs without question text or user ids."""
 
     async def interaction_check(self, interaction: discord.Interaction[Any]) -> bool:
-        """No new commands once shutdown began."""
-        return bool(self.client.intake.open)
+        """No new commands once shutdown began: the user is told to ask again."""
+        if self.client.intake.open:
+            return True
+        if interaction.type is discord.InteractionType.application_command:
+            await tell_shutting_down(interaction)
+        return False
 
     async def on_error(
         self, interaction: discord.Interaction[Any], error: app_commands.AppCommandError

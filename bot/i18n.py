@@ -125,6 +125,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "field_es_answer": {"en": "Answer in Spanish", "es": "Respuesta"},
     "field_es_note": {"en": "Note in Spanish (optional)", "es": "Nota (opcional)"},
+    "shutting_down": {
+        "en": "Steward is restarting. Please ask again in a minute.",
+        "es": "Steward se está reiniciando. Vuelve a preguntar en un minuto.",
+    },
     # -- /faq for moderators: replies ----------------------------------------------------
     "added": {
         "en": "Added `{entry_id}` to this server's FAQ. It is live now.",

@@ -12,7 +12,7 @@ from discord.app_commands import locale_str as _
 from discord.ext import commands
 
 from bot.answers import Answer, QuestionError
-from bot.client import ShuttingDown
+from bot.client import ShuttingDown, tell_shutting_down
 from bot.embeds import SPANISH_LOCALES, answer_embed, answer_view, choose_language, clip
 from bot.i18n import t
 from bot.respond import quick, send_answer, within_window
@@ -47,7 +47,9 @@ class Ask(commands.Cog):
         for both."""
         guild = str(guild_id) if guild_id else None
         lang = "es" if locale in SPANISH_LOCALES else "auto"
-        answer = await self.bot.worker.run(lambda: self.bot.engine.ask(question, guild, lang))
+        answer = await self.bot.intake.result(
+            self.bot.worker.submit(lambda: self.bot.engine.ask(question, guild, lang))
+        )
         if guild and answer.counts_as_gap:  # not a greeting; its text as the core cleaned it
             await self.bot.records.count_gap(guild, answer.question)
         return answer
@@ -146,6 +148,9 @@ class Ask(commands.Cog):
         """Answer in Discord's window: deferred first when the engine is slow to answer."""
         try:
             answer = await within_window(interaction, asking, ephemeral=ephemeral)
+        except ShuttingDown:
+            await tell_shutting_down(interaction)
+            return
         except QuestionError as exc:
             await send_answer(interaction, content=t(exc.key, lang, **exc.values), ephemeral=True)
             return
@@ -188,6 +193,9 @@ class Ask(commands.Cog):
             )
         except QuestionError as exc:
             await self._reply(message, content=t(exc.key, lang, **exc.values))
+            return
+        except ShuttingDown:
+            await self._reply(message, content=t("shutting_down", lang))
             return
         await self._reply(
             message, embed=answer_embed(answer), view=answer_view(answer) or discord.utils.MISSING
