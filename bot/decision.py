@@ -78,6 +78,16 @@ class Tree:
         )
 
 
+def _depth(tree: Tree) -> int:
+    """How many splits the longest path of a tree takes."""
+    depth, level = 0, [0]
+    while True:
+        level = [c for n in level if tree.left[n] >= 0 for c in (tree.left[n], tree.right[n])]
+        if not level:
+            return depth
+        depth += 1
+
+
 @dataclass(frozen=True)
 class BoostedTrees:
     """Gradient-boosted regression trees on the log-odds (scikit-learn's
@@ -91,45 +101,37 @@ class BoostedTrees:
     trees: tuple[Tree, ...]
 
     def __post_init__(self) -> None:
-        # every tree's node arrays stacked (padded with leaves), so all trees walk at once
-        width = max((len(t.feature) for t in self.trees), default=1)
-
-        def stack(part: str, fill: float, dtype: type) -> npt.NDArray[Any]:
-            out: npt.NDArray[Any] = np.full((len(self.trees), width), fill, dtype)
-            for i, tree in enumerate(self.trees):
-                values = getattr(tree, part)
-                out[i, : len(values)] = values
-            return out
-
-        object.__setattr__(
-            self,
-            "_stacked",
-            tuple(
-                stack(part, fill, dtype)
-                for part, fill, dtype in (
-                    ("feature", 0, np.int64),
-                    ("threshold", 0.0, float),
-                    ("left", -1, np.int64),
-                    ("right", -1, np.int64),
-                    ("value", 0.0, float),
-                )
-            ),
-        )
+        # every tree's nodes in one flat array each; a leaf points to itself both ways (with an
+        # infinite threshold), so all trees walk a fixed number of steps at once
+        offsets = np.cumsum([0, *(len(t.feature) for t in self.trees)])
+        parts: dict[str, list[npt.NDArray[Any]]] = {k: [] for k in ("f", "t", "l", "r", "v")}
+        depth = 0
+        for start, tree in zip(offsets, self.trees, strict=False):
+            leaf = tree.left < 0
+            own = start + np.arange(len(tree.feature))
+            parts["f"].append(np.where(leaf, 0, tree.feature))
+            parts["t"].append(np.where(leaf, np.inf, tree.threshold))
+            parts["l"].append(np.where(leaf, own, start + tree.left))
+            parts["r"].append(np.where(leaf, own, start + tree.right))
+            parts["v"].append(tree.value)
+            depth = max(depth, _depth(tree))
+        flat = {k: np.concatenate(v) if v else np.zeros(0) for k, v in parts.items()}
+        object.__setattr__(self, "_flat", (flat["f"], flat["t"], flat["l"], flat["r"], flat["v"]))
+        object.__setattr__(self, "_roots", offsets[:-1].astype(np.int64))
+        object.__setattr__(self, "_depth", depth)
 
     def predict(self, rows: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Probability that each row's candidate answers its question."""
-        feature, threshold, left, right, value = self._stacked  # type: ignore[attr-defined]
-        tree = np.arange(len(self.trees))[:, None]
-        row = np.arange(len(rows))[None, :]
-        node = np.zeros((len(self.trees), len(rows)), np.int64)
-        while True:
-            step_left = left[tree, node]
-            inner = step_left >= 0
-            if not inner.any():
-                break
-            go_left = rows[row, feature[tree, node]] <= threshold[tree, node]
-            node = np.where(inner, np.where(go_left, step_left, right[tree, node]), node)
-        z = self.base + self.rate * value[tree, node].sum(axis=0)
+        feature, threshold, left, right, value = self._flat  # type: ignore[attr-defined]
+        count, width = rows.shape
+        flat_rows = np.ascontiguousarray(rows, float).ravel()
+        node = np.repeat(self._roots, count)  # type: ignore[attr-defined]
+        row_start = np.tile(np.arange(count) * width, len(self.trees))
+        for _ in range(self._depth):  # type: ignore[attr-defined]
+            go_left = flat_rows.take(row_start + feature.take(node)) <= threshold.take(node)
+            node = np.where(go_left, left.take(node), right.take(node))
+        leaves = value.take(node).reshape(len(self.trees), count)
+        z = self.base + self.rate * leaves.sum(axis=0)
         # clipped: a pure leaf's log-odds can pass what exp() holds (the probability is 0 or 1)
         return np.asarray(1.0 / (1.0 + np.exp(-np.clip(z, -500.0, 500.0))), float)
 

@@ -14,10 +14,11 @@ import bisect
 import heapq
 import itertools
 import math
+import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -38,11 +39,7 @@ class _Phrasing:
     lang: str
     text: str
     tokens: frozenset[str]
-
-    @property
-    def joined(self) -> str:
-        """The tokens sorted and joined, for rapidfuzz's token_sort_ratio."""
-        return " ".join(sorted(self.tokens))
+    joined: str  # the tokens sorted and joined, for rapidfuzz's token_sort_ratio
 
 
 @dataclass(frozen=True)
@@ -58,7 +55,7 @@ class LexicalMatch:
     answer_cov: float  # of the question's weight, the share only the entry's answer has
     missing_names: float  # of the question's weight, names and numbers the entry never uses
 
-    @property
+    @cached_property
     def score(self) -> float:
         """One summary of the match, for ranking (weighted F-measure and fuzzy)."""
         if not self.q_cov or not self.p_cov:
@@ -77,11 +74,7 @@ class Query:
     names: frozenset[str]  # what the question names (not ordinary words), resolved
     total: float
     unknown: float  # share of the question's weight the index does not know
-
-    @property
-    def joined(self) -> str:
-        known = sorted(t for t, c, _ in self.terms.values() if c)
-        return " ".join(known or self.tokens)
+    joined: str  # the known tokens sorted and joined (all of them when none is known)
 
 
 class LexicalIndex:
@@ -120,7 +113,7 @@ class LexicalIndex:
                 continue
             pid = self._next_id
             self._next_id += 1
-            self._phrasings[pid] = _Phrasing(entry.id, lang, text, toks)
+            self._phrasings[pid] = _Phrasing(entry.id, lang, text, toks, " ".join(sorted(toks)))
             for tok in toks:
                 self._postings[tok].add(pid)
             self._exact[key].add(pid)
@@ -292,7 +285,9 @@ class LexicalIndex:
                 found_names.add(target)
         total = math.fsum(w for _, _, w in terms.values())
         unknown = math.fsum(w for _, c, w in terms.values() if not c) / total if total else 1.0
-        return Query(tuple(tokens), terms, frozenset(found_names), total, unknown)
+        known = sorted(t for t, c, _ in terms.values() if c)
+        joined = " ".join(known or tokens)
+        return Query(tuple(tokens), terms, frozenset(found_names), total, unknown, joined)
 
     def search(
         self,
@@ -304,15 +299,29 @@ class LexicalIndex:
         the shortlist misses it)."""
         acc, acc_p = self._accumulate([(t, c, w) for t, c, w in query.terms.values() if c], only)
         # ties go to the earlier phrasing, so a run never depends on set order (hash seeds)
-        shortlist = heapq.nlargest(SHORTLIST * 2, acc, key=lambda pid: (acc[pid], -pid))
+        top = heapq.nlargest(SHORTLIST * 2, zip(acc.values(), map(operator.neg, acc), strict=True))
+        shortlist = [-negated for _, negated in top]
         wanted = dict.fromkeys(only)
         shortlist += [
             p for e in wanted for p in sorted(self._by_entry.get(e, ())) if p not in shortlist
         ]
+        credited = [(t, w * c) for t, c, w in query.terms.values() if c]
+        named = [(t, w) for t, _c, w in query.terms.values() if t in query.names]
+        missing: dict[str, float] = {}  # per entry: what the question names it never uses
         best: dict[str, LexicalMatch] = {}
         for pid in shortlist:
             ph = self._phrasings[pid]
-            match = self._match(ph, pid, query, acc.get(pid, 0.0), acc_p.get(pid, 0.0))
+            if ph.entry_id not in missing:
+                vocab = self._entry_vocab.get(ph.entry_id, frozenset())
+                missing[ph.entry_id] = math.fsum(w for t, w in named if t not in vocab)
+            match = self._match(
+                ph,
+                pid,
+                query,
+                (acc.get(pid, 0.0), acc_p.get(pid, 0.0)),
+                credited,
+                missing[ph.entry_id],
+            )
             prev = best.get(ph.entry_id)
             if prev is None or match.score > prev.score:
                 best[ph.entry_id] = match
@@ -320,19 +329,22 @@ class LexicalIndex:
         return [m for i, m in enumerate(ranked) if i < limit or m.entry_id in wanted]
 
     def _match(
-        self, ph: _Phrasing, pid: int, query: Query, matched_q: float, matched_p: float
+        self,
+        ph: _Phrasing,
+        pid: int,
+        query: Query,
+        matched: tuple[float, float],
+        credited: list[tuple[str, float]],
+        missing: float,
     ) -> LexicalMatch:
+        """One phrasing's match; `matched` is its matched weight on the question's side and
+        its own, `credited` the question's known words with their credited weights."""
+        matched_q, matched_p = matched
         total_p = self._total_p.get(pid)
         if total_p is None:
             total_p = self._total_p[pid] = math.fsum(self._phrasing_weight(t) for t in ph.tokens)
         answer = self._answer_tokens.get(ph.entry_id, frozenset())
-        vocab = self._entry_vocab.get(ph.entry_id, frozenset())
-        explained = math.fsum(
-            w * c for t, c, w in query.terms.values() if c and t not in ph.tokens and t in answer
-        )
-        missing = math.fsum(
-            w for tok, (t, _c, w) in query.terms.items() if t in query.names and t not in vocab
-        )
+        explained = math.fsum(wc for t, wc in credited if t not in ph.tokens and t in answer)
         total_q = query.total or 1.0
         return LexicalMatch(
             ph.entry_id,
