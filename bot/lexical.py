@@ -18,7 +18,7 @@ import operator
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
+from functools import cached_property
 
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
@@ -30,6 +30,7 @@ QUESTION_WORD_WEIGHT = 0.35  # "who"/"when" say what kind of answer is wanted, n
 LETTERS_PER_TYPO = 10  # a word may hold one typo (Damerau-Levenshtein), one more per this many
 TYPO_CREDIT = 0.85  # a corrected or inflected word counts this much of a match
 SHORTLIST = 40  # phrasings scored in full after the postings shortlist
+CORRECTIONS_KEPT = 4096  # remembered typo corrections, per index
 CANDIDATE_BUDGET = 2000  # postings longer than this only credit candidates found otherwise
 
 
@@ -93,7 +94,7 @@ class LexicalIndex:
         self._idf_cache: dict[str, float] = {}
         self._total_p: dict[int, float] = {}
         self._vocab_cache: tuple[dict[str, list[str]], dict[str, str]] | None = None
-        self._correct = lru_cache(maxsize=4096)(self._correct_uncached)
+        self._corrections: dict[str, str | None] = {}
         self._unigrams: Counter[str] = Counter()
         self._bigrams: Counter[tuple[str, str]] = Counter()
         self._words_sorted: list[str] | None = None
@@ -170,7 +171,7 @@ class LexicalIndex:
         self._total_p.clear()
         self._vocab_cache = None
         self._words_sorted = None
-        self._correct.cache_clear()
+        self._corrections.clear()
 
     def warm(self) -> None:
         """Build now what questions would otherwise build on first use."""
@@ -231,6 +232,15 @@ class LexicalIndex:
                 buckets[word[0]].append(word)
             self._vocab_cache = ({k: sorted(v) for k, v in buckets.items()}, spellings)
         return self._vocab_cache
+
+    def _correct(self, token: str) -> str | None:
+        """`_correct_uncached`, remembered (a plain dict: a cache holding a bound method would
+        make a reference cycle, and keep an index that a reload replaced alive)."""
+        if token not in self._corrections:
+            if len(self._corrections) >= CORRECTIONS_KEPT:
+                self._corrections.clear()
+            self._corrections[token] = self._correct_uncached(token)
+        return self._corrections[token]
 
     def _correct_uncached(self, token: str) -> str | None:
         """An indexed word this one is a typo, an inflection or an unfinished form of."""

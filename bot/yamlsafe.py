@@ -75,19 +75,25 @@ _Loader.add_implicit_resolver(
 )
 
 
-def _build(root: yaml.Node, loader: _Loader) -> Any:
-    """Turn composed nodes into plain data, refusing tags and aliases on the way.
+class _Builder:
+    """Turns composed nodes into plain data, refusing tags and aliases on the way.
 
     Walking the nodes directly (instead of PyYAML's general constructor) is several times
     faster; an alias shows up as a node reached twice, and is refused before anything expands.
+    (A class, not a closure calling itself: that would be a reference cycle holding the loader
+    and its nodes until a garbage collection.)
     """
-    seen: set[int] = set()
 
-    def build(node: yaml.Node) -> Any:
+    def __init__(self, loader: _Loader) -> None:
+        self.loader = loader
+        self.seen: set[int] = set()
+
+    def build(self, node: yaml.Node) -> Any:
+        """The plain data of `node` and everything under it."""
         line = node.start_mark.line + 1
-        if id(node) in seen:
+        if id(node) in self.seen:
             raise YamlError("YAML aliases (*name) are not allowed", line)
-        seen.add(id(node))
+        self.seen.add(id(node))
         tag = node.tag
         if tag in (_STR, _TIMESTAMP):
             _refuse_escaped_surrogate(node)
@@ -102,16 +108,14 @@ def _build(root: yaml.Node, loader: _Loader) -> Any:
                     )
                 _refuse_escaped_surrogate(key_node)
                 key = key_node.value
-                mapping[key] = build(value_node)
+                mapping[key] = self.build(value_node)
                 mapping.key_lines[key] = key_node.start_mark.line + 1
             return mapping
         if tag == _SEQ:
-            return [build(item) for item in node.value]
+            return [self.build(item) for item in node.value]
         if tag in _OTHER_SCALARS:
-            return loader.construct_object(node)
+            return self.loader.construct_object(node)
         raise YamlError(f"YAML tags ({tag}) are not allowed", line)
-
-    return build(root)
 
 
 def _refuse_escaped_surrogate(node: yaml.Node) -> None:
@@ -130,7 +134,7 @@ def load_yaml(text: str, *, max_bytes: int = MAX_YAML_BYTES) -> Any:
     loader = _Loader(text)
     try:
         root = loader.get_single_node()
-        return None if root is None else _build(root, loader)
+        return None if root is None else _Builder(loader).build(root)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 0

@@ -59,3 +59,48 @@ def test_settling_freezes_the_built_index_out_of_collections():
     )
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "ok"
+
+
+def test_an_index_a_reload_replaced_is_freed_in_a_settled_process():
+    # Frozen objects are never collected: only what reference counting frees goes away, so an
+    # index held in a reference cycle would stay in memory, one more per reload.
+    script = textwrap.dedent(
+        """
+        import asyncio, gc, tempfile, weakref
+        from pathlib import Path
+        from bot.answers import load_engine
+        from bot.heap import collector_paused, settle
+        from bot.paths import BUNDLED_KNOWLEDGE
+        from bot.records import Records
+        from bot.store import GuildStore
+
+        async def main():
+            data = Path(tempfile.mkdtemp())
+            with collector_paused():
+                engine, _ = load_engine(BUNDLED_KNOWLEDGE, semantic=False)
+                settle()
+            records = Records(data)
+            await records.open()
+            try:
+                store = GuildStore(data, engine, records)
+                assert engine.ask("When was Executive Order 14025 signed?").answered
+                old = weakref.ref(engine.matcher)
+                del engine
+                frozen = gc.get_freeze_count()
+                for _ in range(3):
+                    await store.reload_shared()
+                    assert store.engine.ask("When was Executive Order 14025 signed?").answered
+                assert old() is None
+                assert gc.get_freeze_count() < frozen * 1.2, (frozen, gc.get_freeze_count())
+            finally:
+                await records.close()
+            print("ok")
+
+        asyncio.run(main())
+        """
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, check=False
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

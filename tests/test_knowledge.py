@@ -12,7 +12,7 @@ from bot import knowledge
 from bot.knowledge import _parse_files, load_knowledge
 from bot.paths import BUNDLED_KNOWLEDGE
 from bot.text import phrasing_key
-from bot.yamlsafe import YamlError, _build, _Loader, load_yaml
+from bot.yamlsafe import YamlError, _Builder, _Loader, load_yaml
 
 GOOD = """\
 - id: chair
@@ -317,5 +317,5 @@ def test_an_unpaired_surrogate_is_refused_with_its_line():
     assert escaped.value.line == 2
     node = yaml.compose('- a: b\n- c: "d\\ud800"\n', Loader=yaml.SafeLoader)
     with pytest.raises(YamlError, match="unpaired UTF-16 surrogate") as built:
-        _build(node, _Loader(""))
+        _Builder(_Loader("")).build(node)
     assert built.value.line == 2
