@@ -3,6 +3,9 @@
 - `dev.yaml`: the shared dev set (read; training data), kept at 100%.
 - `train/`: every set the team has read; the decision model is trained on them (see
   `tests/test_training.py`), so scores there say little and are not kept here.
+- `valid/`: a validation split, written from the documents alone by helpers who never saw the
+  FAQ and not trained on: for choosing between variants of the model (`steward eval` on its
+  files) without touching the test split. Not kept here either.
 - `test/`: the unread split, written from the documents alone by people who never saw the FAQ.
   Nobody reads its questions while tuning: their hashes are pinned (`test/SHA256SUMS`), each
   kind keeps a floor here, and the run prints every kind's score (see `conftest.py`).
