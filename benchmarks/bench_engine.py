@@ -413,7 +413,7 @@ def child_first_build(params: dict[str, Any]) -> dict[str, Any]:
         out["semantic_ready_s"] = round(elapsed, 1)
         out["embedded_texts_per_s"] = round(embedded / (elapsed - loaded), 1)
     else:
-        semantic.forget_owner(SHARED)  # the build thread stops after its current batch
+        semantic.load(SHARED, [])  # a newer generation: the build stops after its current batch
         for thread in threading.enumerate():
             if thread.name == f"embed-{SHARED}":
                 thread.join(timeout=120)

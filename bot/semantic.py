@@ -20,7 +20,7 @@ import os
 import threading
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import numpy.typing as npt
@@ -112,34 +112,40 @@ def text_key(model_id: str, text: str) -> bytes:
     return hashlib.blake2b(f"{model_id}\0{folded}".encode(), digest_size=16).digest()
 
 
-def _read_npz(path: Path) -> tuple[list[bytes], Vectors]:
+def _read_npz(path: Path) -> tuple[list[bytes], npt.NDArray[np.float16]]:
     with np.load(path) as data:
         keys = data["keys"]
-        vecs = data["vectors"].astype(np.float32)
+        vecs = data["vectors"].astype(np.float16, copy=False)
     return [k.tobytes() for k in keys], vecs
 
 
-def _npz_bytes(keys: Sequence[bytes], vecs: Vectors) -> bytes:
+def _npz_bytes(keys: Sequence[bytes], vecs: npt.NDArray[np.floating[Any]]) -> bytes:
     import io
 
     buf = io.BytesIO()
     # raw bytes, not numpy's "S16" (which drops trailing zero bytes)
     key_array = np.frombuffer(b"".join(keys), np.uint8).reshape(-1, 16)
-    np.savez_compressed(buf, keys=key_array, vectors=vecs.astype(np.float16))
+    # not compressed: float16 vectors hardly shrink, and a restart reads them several times faster
+    np.savez(buf, keys=key_array, vectors=vecs.astype(np.float16))
     return buf.getvalue()
 
 
-def write_vectors(path: Path, keys: Sequence[bytes], vecs: Vectors) -> None:
+def write_vectors(path: Path, keys: Sequence[bytes], vecs: npt.NDArray[np.floating[Any]]) -> None:
     """Write a vector file (keys and float16 vectors) atomically."""
     write_atomic_bytes(path, _npz_bytes(keys, vecs))
 
 
 class VectorCache:
-    """Vectors by content key: a bundled read-only file plus an append-only directory."""
+    """Vectors by content key: a bundled read-only file plus an append-only directory.
+
+    Held in memory as they are stored, float16, in one block per file read or batch computed
+    (no object per vector), and handed out as float32.
+    """
 
     def __init__(self, bundled: Path | None = None, directory: Path | None = None) -> None:
-        self._vectors: dict[bytes, Vectors] = {}
-        self._pending: dict[bytes, Vectors] = {}
+        self._blocks: list[npt.NDArray[np.float16]] = []
+        self._where: dict[bytes, tuple[int, int]] = {}  # key -> (block, row)
+        self._pending: dict[bytes, None] = {}
         self._dir = directory
         self._lock = threading.Lock()
         if bundled is not None:
@@ -157,31 +163,58 @@ class VectorCache:
         except (OSError, ValueError, KeyError) as exc:
             log.warning("ignoring unreadable vector file %s: %s", path, exc)
             return
-        self._vectors.update(zip(keys, vecs, strict=True))
+        with self._lock:
+            self._add(keys, vecs)
+
+    def _add(self, keys: Sequence[bytes], vecs: npt.NDArray[np.float16]) -> None:
+        block = len(self._blocks)
+        self._blocks.append(vecs)  # before the keys point at it: readers take no lock
+        self._where.update((key, (block, row)) for row, key in enumerate(keys))
+
+    def _gather(self, keys: Sequence[bytes], dtype: type = np.float16) -> npt.NDArray[Any]:
+        """The stored vectors of `keys` (all held), one row each, as `dtype`."""
+        width = self._blocks[0].shape[1] if self._blocks else 0
+        out: npt.NDArray[Any] = np.empty((len(keys), width), dtype)
+        where = np.array([self._where[k] for k in keys], np.int64).reshape(-1, 2)
+        for block in np.unique(where[:, 0]):
+            mine = where[:, 0] == block
+            out[mine] = self._blocks[block][where[mine, 1]]
+        return out
 
     def __len__(self) -> int:
-        return len(self._vectors)
+        return len(self._where)
+
+    def __contains__(self, key: bytes) -> bool:
+        return key in self._where
+
+    def vectors(self, keys: Sequence[bytes]) -> Vectors:
+        """The vectors of `keys`, every one of them held."""
+        return self._gather(keys, np.float32)  # converted row by row: no float16 copy
 
     def get(self, key: bytes) -> Vectors | None:
         """A cached vector, or None."""
-        return self._vectors.get(key)
+        found = self._where.get(key)
+        if found is None:
+            return None
+        block, row = found
+        return self._blocks[block][row].astype(np.float32)
 
     def put(self, keys: Sequence[bytes], vecs: Vectors) -> None:
         """Remember new vectors (persisted by `flush`)."""
         # kept at the precision they are stored in, so a vector read back from disk is the one
         # computed (training reproduces its weights from either)
-        stored = np.asarray(vecs, np.float32).astype(np.float16).astype(np.float32)
+        stored = np.asarray(vecs, np.float32).astype(np.float16)
         with self._lock:
-            for key, vec in zip(keys, stored, strict=True):
-                self._vectors[key] = vec
-                self._pending[key] = vec
+            self._add(keys, stored)
+            self._pending.update(dict.fromkeys(keys))
 
     def flush(self) -> None:
         """Write the vectors computed since the last flush as one new segment file."""
         with self._lock:
             if self._dir is None or not self._pending:
                 return
-            keys, vecs = list(self._pending), np.stack(list(self._pending.values()))
+            keys = list(self._pending)
+            vecs = self._gather(keys)
             self._pending.clear()
             self._dir.mkdir(parents=True, exist_ok=True)
             segments = sorted(self._dir.glob("segment-*.npz"))
@@ -191,7 +224,7 @@ class VectorCache:
                 self._compact([*segments, self._dir / f"segment-{number:06d}.npz"])
 
     def _compact(self, segments: list[Path]) -> None:
-        merged: dict[bytes, Vectors] = {}
+        merged: dict[bytes, npt.NDArray[np.float16]] = {}
         for path in segments:
             keys, vecs = _read_npz(path)
             merged.update(zip(keys, vecs, strict=True))
@@ -201,18 +234,18 @@ class VectorCache:
 
     def keys(self) -> set[bytes]:
         """The keys of every vector held."""
-        return set(self._vectors)
+        return set(self._where)
 
     def save(self, path: Path, keys: Iterable[bytes]) -> int:
         """Write the vectors of `keys` (those it holds) to a file; how many."""
-        held = sorted(k for k in set(keys) if k in self._vectors)
-        write_vectors(path, held, np.stack([self._vectors[k] for k in held]))
+        held = sorted(k for k in set(keys) if k in self._where)
+        write_vectors(path, held, self._gather(held))
         return len(held)
 
     def embed(self, embedder: Embedder, texts: Sequence[str], batch: int = 64) -> Vectors:
         """Vectors for `texts`, from the cache where possible, computing the rest in batches."""
         keys = [text_key(embedder.model_id, t) for t in texts]
-        missing = list(dict.fromkeys(k for k in keys if k not in self._vectors))
+        missing = list(dict.fromkeys(k for k in keys if k not in self._where))
         if missing:
             by_key = dict(zip(keys, texts, strict=True))
             for start in range(0, len(missing), batch):
@@ -220,7 +253,7 @@ class VectorCache:
                 self.put(chunk, embedder.embed([by_key[k] for k in chunk]))
         if not texts:
             return np.zeros((0, embedder.dim), np.float32)
-        return np.stack([self._vectors[k] for k in keys]).astype(np.float32, copy=False)
+        return self.vectors(keys)
 
 
 class _OwnerVectors:
@@ -242,7 +275,8 @@ class _OwnerVectors:
         return _OwnerVectors(np.concatenate([self.matrix[keep], vecs]), rows)
 
     def extended(self, rows: list[tuple[str, str]], vecs: Vectors) -> _OwnerVectors:
-        return _OwnerVectors(np.concatenate([self.matrix, vecs]), self.rows + rows)
+        matrix = np.concatenate([self.matrix, vecs]) if len(self.matrix) else vecs
+        return _OwnerVectors(matrix, self.rows + rows)
 
 
 class SemanticScores:
@@ -346,11 +380,12 @@ class SemanticIndex:
         persisted as it goes (searches meanwhile see what is embedded so far)."""
         rows = [(eid, p) for eid, phrasings in entries for p in phrasings]
         model = self.embedder.model_id
-        have = [self.cache.get(text_key(model, p)) is not None for _, p in rows]
+        keys = [text_key(model, p) for _, p in rows]
+        have = [key in self.cache for key in keys]
         cached = [r for r, ok in zip(rows, have, strict=True) if ok]
         todo = [r for r, ok in zip(rows, have, strict=True) if not ok]
         start = self._empty().extended(
-            cached, self.cache.embed(self.embedder, [p for _, p in cached])
+            cached, self.cache.vectors([k for k, ok in zip(keys, have, strict=True) if ok])
         )
         with self._lock:
             self._owners[owner] = start
