@@ -34,6 +34,7 @@ Vectors = npt.NDArray[np.float32]
 # as an e5 query (questions and phrasings: the symmetric, question-to-question use).
 PASSAGE = "passage: "
 BUNDLED_VECTORS = "vectors.npz"
+_GATHER_ROWS = 8192  # vectors copied out of the cache at a time
 _SEGMENT_COMPACT = 16  # merge the cache's segment files when there are more than this
 
 
@@ -177,8 +178,10 @@ class VectorCache:
         out: npt.NDArray[Any] = np.empty((len(keys), width), dtype)
         where = np.array([self._where[k] for k in keys], np.int64).reshape(-1, 2)
         for block in np.unique(where[:, 0]):
-            mine = where[:, 0] == block
-            out[mine] = self._blocks[block][where[mine, 1]]
+            (mine,) = np.nonzero(where[:, 0] == block)
+            for start in range(0, len(mine), _GATHER_ROWS):  # no full-size float16 copy
+                part = mine[start : start + _GATHER_ROWS]
+                out[part] = self._blocks[block][where[part, 1]]
         return out
 
     def __len__(self) -> int:
