@@ -428,7 +428,7 @@ def child_first_build(params: dict[str, Any]) -> dict[str, Any]:
         out["extrapolated_semantic_ready_min"] = round((loaded + len(keys) / rate) / 60, 1)
         # a full-size cache for the restart: the rest as placeholder unit vectors (their values
         # do not change the cost of loading, storing or searching them)
-        missing = [k for k in keys if semantic.cache.get(k) is None]
+        missing = [k for k in keys if k not in semantic.cache]
         rng = np.random.default_rng(0)
         vecs = rng.standard_normal((len(missing), semantic.embedder.dim)).astype(np.float32)
         vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)

@@ -106,7 +106,7 @@ class BoostedTrees:
         offsets = np.cumsum([0, *(len(t.feature) for t in self.trees)])
         parts: dict[str, list[npt.NDArray[Any]]] = {k: [] for k in ("f", "t", "l", "r", "v")}
         depth = 0
-        for start, tree in zip(offsets, self.trees, strict=False):
+        for start, tree in zip(offsets[:-1], self.trees, strict=True):
             leaf = tree.left < 0
             own = start + np.arange(len(tree.feature))
             parts["f"].append(np.where(leaf, 0, tree.feature))

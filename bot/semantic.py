@@ -194,14 +194,6 @@ class VectorCache:
         """The vectors of `keys`, every one of them held."""
         return self._gather(keys, np.float32)  # converted row by row: no float16 copy
 
-    def get(self, key: bytes) -> Vectors | None:
-        """A cached vector, or None."""
-        found = self._where.get(key)
-        if found is None:
-            return None
-        block, row = found
-        return self._blocks[block][row].astype(np.float32)
-
     def put(self, keys: Sequence[bytes], vecs: Vectors) -> None:
         """Remember new vectors (persisted by `flush`)."""
         # kept at the precision they are stored in, so a vector read back from disk is the one
@@ -439,7 +431,7 @@ class SemanticIndex:
 def stale_phrasings(root: Path, phrasings: Iterable[str], embedder: Embedder) -> int:
     """How many of `phrasings` the knowledge directory's bundled vectors lack."""
     cache = VectorCache(root / BUNDLED_VECTORS)
-    return sum(cache.get(text_key(embedder.model_id, p)) is None for p in set(phrasings))
+    return sum(text_key(embedder.model_id, p) not in cache for p in set(phrasings))
 
 
 def bundle(root: Path, phrasings: Iterable[str], embedder: Embedder) -> int:
