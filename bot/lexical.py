@@ -160,10 +160,12 @@ class LexicalIndex:
         self._changed()
 
     def _count_words(self, words: list[str], delta: int) -> None:
-        for word in words:
-            self._unigrams[word] += delta
-        for pair in itertools.pairwise(words):
-            self._bigrams[pair] += delta
+        if delta > 0:  # Counter.update counts in C
+            self._unigrams.update(words)
+            self._bigrams.update(itertools.pairwise(words))
+        else:
+            self._unigrams.subtract(words)
+            self._bigrams.subtract(itertools.pairwise(words))
 
     def _changed(self) -> None:
         # every weight depends on the number of entries: recompute lazily after a change

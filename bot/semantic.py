@@ -35,6 +35,7 @@ Vectors = npt.NDArray[np.float32]
 PASSAGE = "passage: "
 BUNDLED_VECTORS = "vectors.npz"
 _GATHER_ROWS = 8192  # vectors copied out of the cache at a time
+_ROW_BITS = 32  # a cache key's place: its block number above, its row below
 _SEGMENT_COMPACT = 16  # merge the cache's segment files when there are more than this
 
 
@@ -145,7 +146,7 @@ class VectorCache:
 
     def __init__(self, bundled: Path | None = None, directory: Path | None = None) -> None:
         self._blocks: list[npt.NDArray[np.float16]] = []
-        self._where: dict[bytes, tuple[int, int]] = {}  # key -> (block, row)
+        self._where: dict[bytes, int] = {}  # key -> block << _ROW_BITS | row
         self._pending: dict[bytes, None] = {}
         self._dir = directory
         self._lock = threading.Lock()
@@ -170,18 +171,20 @@ class VectorCache:
     def _add(self, keys: Sequence[bytes], vecs: npt.NDArray[np.float16]) -> None:
         block = len(self._blocks)
         self._blocks.append(vecs)  # before the keys point at it: readers take no lock
-        self._where.update((key, (block, row)) for row, key in enumerate(keys))
+        first = block << _ROW_BITS
+        self._where.update(zip(keys, range(first, first + len(keys)), strict=True))
 
     def _gather(self, keys: Sequence[bytes], dtype: type = np.float16) -> npt.NDArray[Any]:
         """The stored vectors of `keys` (all held), one row each, as `dtype`."""
         width = self._blocks[0].shape[1] if self._blocks else 0
         out: npt.NDArray[Any] = np.empty((len(keys), width), dtype)
-        where = np.array([self._where[k] for k in keys], np.int64).reshape(-1, 2)
-        for block in np.unique(where[:, 0]):
-            (mine,) = np.nonzero(where[:, 0] == block)
+        where = np.fromiter(map(self._where.__getitem__, keys), np.int64, len(keys))
+        blocks, rows = where >> _ROW_BITS, where & ((1 << _ROW_BITS) - 1)
+        for block in np.unique(blocks):
+            (mine,) = np.nonzero(blocks == block)
             for start in range(0, len(mine), _GATHER_ROWS):  # no full-size float16 copy
                 part = mine[start : start + _GATHER_ROWS]
-                out[part] = self._blocks[block][where[part, 1]]
+                out[part] = self._blocks[block][rows[part]]
         return out
 
     def __len__(self) -> int:

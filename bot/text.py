@@ -232,22 +232,22 @@ class Lexicon:
     def content_tokens_of(self, toks: list[str]) -> list[str]:
         """`content_tokens` for text already split by `basic_tokens`."""
         out: list[str] = []
-        starts = self._phrase_starts()
+        starts, stops, canonical = self._phrase_starts(), self.stop_words, self.words.get
         i, n = 0, len(toks)
         while i < n:
             tok = toks[i]
             if tok in starts:
                 found = self._phrase_at(toks, i)
                 if found:
-                    if found[0] not in self.stop_words:  # "tuvo lugar" drops out like "held"
+                    if found[0] not in stops:  # "tuvo lugar" drops out like "held"
                         out.append(found[0])
                     i += found[1]
                     continue
             i += 1
-            canon = self.words.get(tok)
-            if canon is not None and canon not in self.stop_words:
+            canon = canonical(tok)
+            if canon is not None and canon not in stops:
                 out.append(canon)
-            elif canon is None and tok not in self.stop_words:
+            elif canon is None and tok not in stops:
                 out.append(stem(tok))
         return out
 
