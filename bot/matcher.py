@@ -128,7 +128,9 @@ class Matcher:
         self._model = model
         self._lexical: dict[str, LexicalIndex] = {SHARED: LexicalIndex(lexicon)}
         self._entries: dict[tuple[str, str], Entry] = {}
-        self._holds: dict[tuple[str, str], frozenset[str]] = {}
+        # what each entry's answer holds (`_holds`), worked out on first use, with the entry
+        # it was worked out from (a replaced entry's is stale)
+        self._holds: dict[tuple[str, str], tuple[Entry, frozenset[str]]] = {}
 
     @property
     def model(self) -> DecisionModel:
@@ -150,7 +152,6 @@ class Matcher:
         """Index an entry in both retrievers (replacing an earlier version)."""
         self._index(owner).add(entry)
         self._entries[owner, entry.id] = entry
-        self._holds[owner, entry.id] = _holds(entry)
         if self.semantic is not None:
             self.semantic.put(owner, entry.id, semantic_texts(entry))
 
@@ -168,11 +169,11 @@ class Matcher:
         entries = list(entries)
         self._lexical.pop(owner, None)
         self._entries = {k: v for k, v in self._entries.items() if k[0] != owner}
+        self._holds = {k: v for k, v in self._holds.items() if k[0] != owner}
         index = self._index(owner)
         for entry in entries:
             index.add(entry)
             self._entries[owner, entry.id] = entry
-            self._holds[owner, entry.id] = _holds(entry)
         if self.semantic is not None:
             self.semantic.load(
                 owner,
@@ -282,7 +283,7 @@ class Matcher:
                 "lex_margin": m.score - other_lex,
                 "lex_top": float(lex_order[0] == i),
                 "type_unmet": float(
-                    bool(q_kinds - self._holds.get((cand.owner, cand.entry_id), frozenset()))
+                    bool(q_kinds - self._answer_kinds((cand.owner, cand.entry_id)))
                 ),
                 "q_len": math.log1p(len(query.tokens)),
                 "phrasings": math.log1p(index.phrasing_counts(cand.entry_id)),
@@ -297,6 +298,16 @@ class Matcher:
                 - max((s for j, s in enumerate(answer_cos) if j != i), default=0.0),
             }
         return found
+
+    def _answer_kinds(self, key: tuple[str, str]) -> frozenset[str]:
+        """The kinds of fact the entry's answer holds (`_holds`)."""
+        entry = self._entries.get(key)
+        if entry is None:
+            return frozenset()
+        cached = self._holds.get(key)
+        if cached is None or cached[0] is not entry:
+            cached = self._holds[key] = (entry, _holds(entry))
+        return cached[1]
 
     def policy(self, owners: Sequence[str]) -> Policy:
         """The decision policy for the retrievers that can serve `owners` now."""
