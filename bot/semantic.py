@@ -273,6 +273,8 @@ class _OwnerVectors:
         return _OwnerVectors(np.concatenate([self.matrix[keep], vecs]), rows)
 
     def extended(self, rows: list[tuple[str, str]], vecs: Vectors) -> _OwnerVectors:
+        if not rows:
+            return self
         matrix = np.concatenate([self.matrix, vecs]) if len(self.matrix) else vecs
         return _OwnerVectors(matrix, self.rows + rows)
 
@@ -345,6 +347,7 @@ class SemanticIndex:
         self._lock = threading.Lock()
         self._building: set[str] = set()
         self._generation: dict[str, int] = {}
+        self._edited: dict[str, set[str]] = {}  # entries put since the owner's last load
 
     def _empty(self) -> _OwnerVectors:
         return _OwnerVectors(np.zeros((0, self.embedder.dim), np.float32), [])
@@ -359,6 +362,7 @@ class SemanticIndex:
         with self._lock:
             current = self._owners.get(owner) or self._empty()
             self._owners[owner] = current.replaced(entry_id, phrasings, vecs)
+            self._edited.setdefault(owner, set()).add(entry_id)
         self.cache.flush()
 
     def drop(self, owner: str, entry_id: str) -> None:
@@ -388,6 +392,7 @@ class SemanticIndex:
         with self._lock:
             self._owners[owner] = start
             generation = self._generation[owner] = self._generation.get(owner, 0) + 1
+            edited = self._edited[owner] = set()
             if todo:
                 self._building.add(owner)
         if not todo:
@@ -402,12 +407,11 @@ class SemanticIndex:
                     with self._lock:
                         if self._generation.get(owner) != generation:
                             return  # reloaded meanwhile: this build is stale
-                        current = self._owners[owner]
                         # an entry changed meanwhile (`put`) keeps its new phrasings
-                        keep = [
-                            i for i, (eid, _) in enumerate(chunk) if eid not in current.by_entry
-                        ]
-                        self._owners[owner] = current.extended([chunk[i] for i in keep], vecs[keep])
+                        keep = [i for i, (eid, _) in enumerate(chunk) if eid not in edited]
+                        self._owners[owner] = self._owners[owner].extended(
+                            [chunk[i] for i in keep], vecs[keep]
+                        )
             finally:
                 with self._lock:
                     if self._generation.get(owner) == generation:

@@ -117,6 +117,42 @@ def test_a_background_build_serves_as_it_goes_and_persists(model, tmp_path):
     assert all(text_key(model.model_id, p) in restarted for _, ps in entries for p in ps)
 
 
+@pytest.mark.parametrize("background", [False, True])
+def test_an_entry_partly_in_the_cache_gets_its_new_phrasings_too(model, background):
+    # an operator added an alternate to a FAQ file (or a first build stopped between an
+    # entry's phrasings): its cached phrasing is taken at once, the new one embedded after
+    cache = VectorCache()
+    cache.embed(model, ["How much are union dues?"])
+    index = SemanticIndex(model, cache)
+    entries = [("dues", ["How much are union dues?", "Where do we park our cars?"])]
+    thread = index.load("g1", entries, background=background)
+    if thread is not None:
+        thread.join(timeout=60)
+    assert index.ready("g1")
+    scores = index.score("where can I leave my car", ["g1"])
+    assert scores.cosine("g1", "dues") == pytest.approx(
+        float(
+            model.embed(["Where do we park our cars?"])[0]
+            @ model.embed(["where can I leave my car"])[0]
+        ),
+        abs=1e-3,
+    )
+
+
+def test_an_entry_changed_during_a_background_build_keeps_its_change(model):
+    index = SemanticIndex(model, VectorCache())
+    slow = index.load(
+        "shared", [(f"e{i}", [f"slow phrasing {i}"]) for i in range(64)], background=True, batch=8
+    )
+    index.put("shared", "e63", ["a phrasing from the edit form"])
+    assert slow is not None
+    slow.join(timeout=120)
+    assert index.ready("shared")
+    only_edit = index.score("a phrasing from the edit form", ["shared"])
+    assert only_edit.cosine("shared", "e63") == pytest.approx(1.0, abs=1e-3)
+    assert index.score("slow phrasing 63", ["shared"]).cosine("shared", "e63") < 0.99
+
+
 def test_a_reload_during_a_background_build_wins(model):
     index = SemanticIndex(model, VectorCache())
     slow = index.load(
