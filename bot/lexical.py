@@ -15,6 +15,7 @@ import heapq
 import itertools
 import math
 import operator
+import sys
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -34,7 +35,7 @@ CORRECTIONS_KEPT = 4096  # remembered typo corrections, per index
 CANDIDATE_BUDGET = 2000  # postings longer than this only credit candidates found otherwise
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class _Phrasing:
     entry_id: str
     lang: str
@@ -87,7 +88,8 @@ class LexicalIndex:
         self._by_entry: dict[str, list[int]] = {}
         self._entry_vocab: dict[str, frozenset[str]] = {}  # phrasings' and answers' tokens
         self._answer_tokens: dict[str, frozenset[str]] = {}
-        self._exact: dict[str, set[int]] = defaultdict(set)  # phrasing_key -> phrasings
+        # phrasing_key -> phrasings (a tuple: almost always one, and a set costs 200 bytes)
+        self._exact: dict[str, tuple[int, ...]] = {}
         self._postings: dict[str, set[int]] = defaultdict(set)
         self._entry_df: Counter[str] = Counter()
         self._next_id = 0
@@ -107,7 +109,7 @@ class LexicalIndex:
         ids: list[int] = []
         entry_tokens: set[str] = set()
         for lang, text, key in entry.keyed_phrasings:
-            words = key.split()
+            words = list(map(sys.intern, key.split()))  # one string per word in the counts
             self._count_words(words, 1)
             toks = frozenset(self.lexicon.content_tokens_of(words))
             if not toks:
@@ -117,7 +119,7 @@ class LexicalIndex:
             self._phrasings[pid] = _Phrasing(entry.id, lang, text, toks, " ".join(sorted(toks)))
             for tok in toks:
                 self._postings[tok].add(pid)
-            self._exact[key].add(pid)
+            self._exact[key] = (*self._exact.get(key, ()), pid)
             entry_tokens |= toks
             ids.append(pid)
         self._by_entry[entry.id] = ids
@@ -149,8 +151,10 @@ class LexicalIndex:
                 self._postings[tok].discard(pid)
                 if not self._postings[tok]:
                     del self._postings[tok]
-            self._exact[key].discard(pid)
-            if not self._exact[key]:
+            rest = tuple(p for p in self._exact[key] if p != pid)
+            if rest:
+                self._exact[key] = rest
+            else:
                 del self._exact[key]
             entry_tokens |= ph.tokens
         for tok in entry_tokens:
