@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
 
@@ -167,19 +168,28 @@ class Matcher:
         """Index an owner's whole set of entries at once (vectors the cache lacks are computed,
         with `background` in a thread while the lexical index already answers)."""
         entries = list(entries)
-        self._lexical.pop(owner, None)
-        self._entries = {k: v for k, v in self._entries.items() if k[0] != owner}
-        self._holds = {k: v for k, v in self._holds.items() if k[0] != owner}
-        index = self._index(owner)
-        for entry in entries:
-            index.add(entry)
-            self._entries[owner, entry.id] = entry
-        if self.semantic is not None:
-            self.semantic.load(
-                owner,
-                [(e.id, semantic_texts(e)) for e in entries],
-                background=background,
+        with ThreadPoolExecutor(1, thread_name_prefix=f"load-{owner}") as pool:
+            # the cached vectors are gathered beside the lexical build (numpy's copying runs
+            # without the interpreter lock: about 0.4 s of 3.5 s at 10,000 entries)
+            semantic = (
+                pool.submit(
+                    self.semantic.load,
+                    owner,
+                    [(e.id, semantic_texts(e)) for e in entries],
+                    background=background,
+                )
+                if self.semantic is not None
+                else None
             )
+            self._lexical.pop(owner, None)
+            self._entries = {k: v for k, v in self._entries.items() if k[0] != owner}
+            self._holds = {k: v for k, v in self._holds.items() if k[0] != owner}
+            index = self._index(owner)
+            for entry in entries:
+                index.add(entry)
+                self._entries[owner, entry.id] = entry
+            if semantic is not None:
+                semantic.result()  # its errors are the caller's, as before
 
     def warm(self) -> None:
         """Build every lazily built structure now (at load, not on a question)."""
