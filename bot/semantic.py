@@ -16,8 +16,11 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import mmap
 import os
+import struct
 import threading
+import zipfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
@@ -114,11 +117,40 @@ def text_key(model_id: str, text: str) -> bytes:
     return hashlib.blake2b(f"{model_id}\0{folded}".encode(), digest_size=16).digest()
 
 
-def _read_npz(path: Path) -> tuple[list[bytes], npt.NDArray[np.float16]]:
+def _mapped_vectors(path: Path) -> tuple[npt.NDArray[np.float16], mmap.mmap] | None:
+    """A vector file's float16 vectors mapped from the disk rather than read into memory (an
+    uncompressed npz member is one contiguous .npy); None when they are stored otherwise."""
+    with zipfile.ZipFile(path) as archive:
+        info = archive.getinfo("vectors.npy")
+    if info.compress_type != zipfile.ZIP_STORED:
+        return None
+    with path.open("rb") as fh:
+        fh.seek(info.header_offset + 26)  # a zip entry's local header: its name's and extra's sizes
+        name_len, extra_len = struct.unpack("<HH", fh.read(4))
+        fh.seek(info.header_offset + 30 + name_len + extra_len)
+        version = np.lib.format.read_magic(fh)
+        read_header = (
+            np.lib.format.read_array_header_1_0
+            if version == (1, 0)
+            else np.lib.format.read_array_header_2_0
+        )
+        shape, fortran, dtype = read_header(fh)
+        if dtype != np.float16 or fortran or len(shape) != 2:
+            return None
+        offset = fh.tell()
+        mapped = mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ)
+    count = shape[0] * shape[1]
+    vecs = np.frombuffer(mapped, np.float16, count=count, offset=offset).reshape(shape)
+    return vecs, mapped
+
+
+def _read_npz(path: Path) -> tuple[list[bytes], npt.NDArray[np.float16], mmap.mmap | None]:
+    """A vector file's keys and vectors, mapped from the disk where they can be."""
     with np.load(path) as data:
         keys = data["keys"]
-        vecs = data["vectors"].astype(np.float16, copy=False)
-    return [k.tobytes() for k in keys], vecs
+        mapped = _mapped_vectors(path)
+        vecs = mapped[0] if mapped else data["vectors"].astype(np.float16, copy=False)
+    return [k.tobytes() for k in keys], vecs, mapped[1] if mapped else None
 
 
 def _npz_bytes(keys: Sequence[bytes], vecs: npt.NDArray[np.floating[Any]]) -> bytes:
@@ -140,12 +172,16 @@ def write_vectors(path: Path, keys: Sequence[bytes], vecs: npt.NDArray[np.floati
 class VectorCache:
     """Vectors by content key: a bundled read-only file plus an append-only directory.
 
-    Held in memory as they are stored, float16, in one block per file read or batch computed
-    (no object per vector), and handed out as float32.
+    Kept as they are stored, float16, in one block per file read or batch computed (no object
+    per vector), and handed out as float32. A file's block is mapped from the disk, not read,
+    and the pages a gather touched are let go again: the vectors are all copied into the
+    indexes' matrices once at load, and a cache holding them a second time in memory cost
+    92 MB at 10,000 entries.
     """
 
     def __init__(self, bundled: Path | None = None, directory: Path | None = None) -> None:
         self._blocks: list[npt.NDArray[np.float16]] = []
+        self._maps: list[mmap.mmap | None] = []  # each block's mapping, if it is a mapped file
         self._where: dict[bytes, int] = {}  # key -> block << _ROW_BITS | row
         self._pending: dict[bytes, None] = {}
         self._dir = directory
@@ -161,15 +197,18 @@ class VectorCache:
         if not path.is_file():
             return
         try:
-            keys, vecs = _read_npz(path)
-        except (OSError, ValueError, KeyError) as exc:
+            keys, vecs, mapped = _read_npz(path)
+        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
             log.warning("ignoring unreadable vector file %s: %s", path, exc)
             return
         with self._lock:
-            self._add(keys, vecs)
+            self._add(keys, vecs, mapped)
 
-    def _add(self, keys: Sequence[bytes], vecs: npt.NDArray[np.float16]) -> None:
+    def _add(
+        self, keys: Sequence[bytes], vecs: npt.NDArray[np.float16], mapped: mmap.mmap | None = None
+    ) -> None:
         block = len(self._blocks)
+        self._maps.append(mapped)
         self._blocks.append(vecs)  # before the keys point at it: readers take no lock
         first = block << _ROW_BITS
         self._where.update(zip(keys, range(first, first + len(keys)), strict=True))
@@ -182,9 +221,15 @@ class VectorCache:
         blocks, rows = where >> _ROW_BITS, where & ((1 << _ROW_BITS) - 1)
         for block in np.unique(blocks):
             (mine,) = np.nonzero(blocks == block)
+            # in the block's order: each part reads one stretch of a mapped file (scattered
+            # reads map the whole file, a neighbourhood of pages at each)
+            mine = mine[np.argsort(rows[mine], kind="stable")]
             for start in range(0, len(mine), _GATHER_ROWS):  # no full-size float16 copy
                 part = mine[start : start + _GATHER_ROWS]
                 out[part] = self._blocks[block][rows[part]]
+                mapped = self._maps[block]
+                if mapped is not None and hasattr(mmap, "MADV_DONTNEED"):
+                    mapped.madvise(mmap.MADV_DONTNEED)  # read again from the page cache if needed
         return out
 
     def __len__(self) -> int:
@@ -224,7 +269,7 @@ class VectorCache:
     def _compact(self, segments: list[Path]) -> None:
         merged: dict[bytes, npt.NDArray[np.float16]] = {}
         for path in segments:
-            keys, vecs = _read_npz(path)
+            keys, vecs, _mapped = _read_npz(path)
             merged.update(zip(keys, vecs, strict=True))
         write_vectors(segments[0], list(merged), np.stack(list(merged.values())))
         for path in segments[1:]:

@@ -65,11 +65,29 @@ def test_cache_persists_in_segments_and_a_restart_embeds_nothing(model, tmp_path
 
 def test_cache_compacts_its_segments(model, tmp_path):
     cache = VectorCache(directory=tmp_path / "v")
-    for i in range(20):
-        cache.embed(model, [f"question number {i}"])
+    texts = [f"question number {i}" for i in range(20)]
+    computed = []
+    for text in texts:
+        computed.append(cache.embed(model, [text])[0])
         cache.flush()
     assert len(list((tmp_path / "v").glob("segment-*.npz"))) <= 16
-    assert len(VectorCache(directory=tmp_path / "v")) == 20
+    # what the merged files map from the disk is what was computed, in any order asked
+    again = VectorCache(directory=tmp_path / "v")
+    keys = [text_key(model.model_id, t) for t in texts]
+    assert len(again) == 20
+    assert np.allclose(again.vectors(keys[::-1]), np.stack(computed[::-1]), atol=2e-3)
+    assert np.allclose(cache.vectors(keys), np.stack(computed), atol=2e-3)  # files since replaced
+
+
+def test_a_truncated_cache_file_is_ignored(model, tmp_path, caplog):
+    cache = VectorCache(directory=tmp_path / "v")
+    cache.embed(model, [f"question number {i}" for i in range(50)])
+    cache.flush()
+    (segment,) = (tmp_path / "v").glob("segment-*.npz")
+    segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
+    with caplog.at_level(logging.WARNING):
+        assert len(VectorCache(directory=tmp_path / "v")) == 0
+    assert "unreadable vector file" in caplog.text
 
 
 def test_an_unreadable_cache_file_is_ignored(model, tmp_path, caplog):
