@@ -14,7 +14,7 @@ from bot.knowledge import Entry, KnowledgeBase, Problem, load_knowledge
 from bot.matcher import SHARED, Candidate, Decision, Matcher
 from bot.semantic import BUNDLED_VECTORS, SemanticIndex, VectorCache, default_embedder
 from bot.smalltalk import greeting_language
-from bot.text import basic_tokens, cue_language, detect_language, language_cues
+from bot.text import basic_tokens, cue_language, detect_language, fold_quote, language_cues
 from bot.yamlsafe import UNPAIRED_SURROGATE
 
 MAX_QUESTION_CHARS = 500
@@ -380,7 +380,26 @@ class Engine:
                         checked=False,
                     )
                 )
-        return tuple(refs)
+        return _without_repeats(refs)
+
+
+def _without_repeats(refs: list[SourceRef]) -> tuple[SourceRef, ...]:
+    """The citations less those that say again what another citation of the same document
+    says (a quote inside a longer quote of it, or the bare link to it)."""
+
+    def said(ref: SourceRef) -> str:
+        return fold_quote(ref.quote).rstrip(".").casefold()
+
+    def repeats(i: int, ref: SourceRef) -> bool:
+        return any(
+            (other.id, other.url) == (ref.id, ref.url)
+            and said(ref) in said(other)
+            and (said(ref) != said(other) or j < i)  # of two equal quotes, the first stays
+            for j, other in enumerate(refs)
+            if j != i
+        )
+
+    return tuple(ref for i, ref in enumerate(refs) if not repeats(i, ref))
 
 
 def load_engine(

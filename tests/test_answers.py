@@ -195,3 +195,39 @@ def test_half_a_utf16_pair_in_a_question_becomes_a_replacement_character(engine)
     answer = engine.ask("When was Executive Order 14025 signed?\ud800")
     assert answer.question == "When was Executive Order 14025 signed?\ufffd" and answer.answered
     assert answer.to_json()["question"].encode("utf-8")  # printable and storable
+
+
+def test_a_document_cited_twice_for_the_same_words_is_shown_once(make_knowledge):
+    from bot.answers import load_engine
+
+    root = make_knowledge(
+        """\
+        - id: chair
+          question: Who chairs the committee?
+          answer: Alice Smith chairs it; it has 12 members.
+          sources:
+            - source: memo
+              quote: Alice Smith chairs the committee.
+            - source: memo
+              quote: It has 12 members.
+            - source: memo
+              quote: Alice Smith chairs
+            - url: https://example.org/minutes
+              title: Minutes
+            - url: https://example.org/minutes
+              title: Minutes
+              quote: Alice Smith
+          translations:
+            es:
+              question: ¿Quién preside el comité?
+              answer: Lo preside Alice Smith; tiene 12 miembros.
+        """
+    )
+    engine, problems = load_engine(root, semantic=False)
+    assert not problems
+    quotes = [(s.url, s.quote) for s in engine.ask("Who chairs the committee?").sources]
+    assert quotes == [
+        ("https://example.org/memo", "Alice Smith chairs the committee."),
+        ("https://example.org/memo", "It has 12 members."),
+        ("https://example.org/minutes", "Alice Smith"),
+    ]
