@@ -148,7 +148,10 @@ def _read_npz(path: Path) -> tuple[list[bytes], npt.NDArray[np.float16], mmap.mm
     """A vector file's keys and vectors, mapped from the disk where they can be."""
     with np.load(path) as data:
         keys = data["keys"]
-        mapped = _mapped_vectors(path)
+        try:
+            mapped = _mapped_vectors(path)
+        except OSError:  # a file system that cannot map files: read it instead
+            mapped = None
         vecs = mapped[0] if mapped else data["vectors"].astype(np.float16, copy=False)
     return [k.tobytes() for k in keys], vecs, mapped[1] if mapped else None
 

@@ -196,3 +196,19 @@ def test_a_model_that_cannot_load_gives_one_log_line(monkeypatch, caplog):
         assert load_embedder() is None
     lines = [r for r in caplog.records if r.name == "bot.semantic"]
     assert len(lines) == 1 and "lexical matching only" in lines[0].getMessage()
+
+
+def test_vector_files_are_read_where_they_cannot_be_mapped(model, tmp_path, monkeypatch):
+    import mmap
+
+    cache = VectorCache(directory=tmp_path / "v")
+    computed = cache.embed(model, ["how much are union dues"])
+    cache.flush()
+
+    def refuse(*_args, **_kwargs):
+        raise OSError("no mapping here")
+
+    monkeypatch.setattr(mmap, "mmap", refuse)
+    again = VectorCache(directory=tmp_path / "v")
+    key = text_key(model.model_id, "how much are union dues")
+    assert np.allclose(again.vectors([key]), computed, atol=2e-3)
