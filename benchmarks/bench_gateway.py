@@ -1,7 +1,7 @@
 """/ask through the loopback gateway: Steward against a do-nothing discord.py bot, in one run
 (figures only; nothing fails on timing).
 
-    python benchmarks/bench_gateway.py [--rates 250,500,750,1000,1250] [--seconds 3]
+    python benchmarks/bench_gateway.py [--rates 200,300,400,500,600,800,1000,1200] [--seconds 3]
                                        [--burst 300] [--entries 0] [--semantic off]
 
 The loopback Discord stand-in from the tests runs in this process and generates the load. Each
@@ -311,7 +311,9 @@ def main() -> None:
     """Command line entry."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument(
-        "--rates", default="250,500,750,1000,1250", help="comma-separated per-second rates"
+        "--rates",
+        default="200,300,400,500,600,800,1000,1200",
+        help="comma-separated per-second rates (the sustained rate is one of them)",
     )
     parser.add_argument("--seconds", type=float, default=3.0, help="length of each paced phase")
     parser.add_argument("--burst", type=int, default=300, help="then N at once (0: none)")
