@@ -201,7 +201,7 @@ class VectorCache:
             return
         try:
             keys, vecs, mapped = _read_npz(path)
-        except (OSError, ValueError, KeyError, zipfile.BadZipFile) as exc:
+        except (OSError, ValueError, KeyError, EOFError, zipfile.BadZipFile) as exc:
             log.warning("ignoring unreadable vector file %s: %s", path, exc)
             return
         with self._lock:

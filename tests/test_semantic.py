@@ -79,12 +79,13 @@ def test_cache_compacts_its_segments(model, tmp_path):
     assert np.allclose(cache.vectors(keys), np.stack(computed), atol=2e-3)  # files since replaced
 
 
-def test_a_truncated_cache_file_is_ignored(model, tmp_path, caplog):
+@pytest.mark.parametrize("kept", [0.5, 0.0])
+def test_a_truncated_cache_file_is_ignored(model, tmp_path, caplog, kept):
     cache = VectorCache(directory=tmp_path / "v")
     cache.embed(model, [f"question number {i}" for i in range(50)])
     cache.flush()
     (segment,) = (tmp_path / "v").glob("segment-*.npz")
-    segment.write_bytes(segment.read_bytes()[: segment.stat().st_size // 2])
+    segment.write_bytes(segment.read_bytes()[: int(segment.stat().st_size * kept)])
     with caplog.at_level(logging.WARNING):
         assert len(VectorCache(directory=tmp_path / "v")) == 0
     assert "unreadable vector file" in caplog.text
