@@ -12,7 +12,13 @@ from bot.heap import collector_paused
 from bot.i18n import t
 from bot.knowledge import Entry, KnowledgeBase, Problem, load_knowledge
 from bot.matcher import SHARED, Candidate, Decision, Matcher
-from bot.semantic import BUNDLED_VECTORS, SemanticIndex, VectorCache, default_embedder
+from bot.semantic import (
+    BUNDLED_VECTORS,
+    QueryMaps,
+    SemanticIndex,
+    VectorCache,
+    default_embedder,
+)
 from bot.smalltalk import greeting_language
 from bot.text import basic_tokens, cue_language, detect_language, fold_quote, language_cues
 from bot.yamlsafe import UNPAIRED_SURROGATE
@@ -160,7 +166,7 @@ class Engine:
             cache = vectors or VectorCache(
                 kb.root / BUNDLED_VECTORS, data_dir / "vectors" if data_dir else None
             )
-            index = SemanticIndex(embedder, cache)
+            index = SemanticIndex(embedder, cache, QueryMaps.load())
         self.matcher = Matcher(kb.lexicon, index)
         with collector_paused():
             self.matcher.load(kb.entries.values(), SHARED, background=background)

