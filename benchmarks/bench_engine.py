@@ -290,7 +290,7 @@ def bench_shipped(args: argparse.Namespace) -> dict[str, Any]:
         texts = set(embedded_texts(engine))
         result["semantic_texts"] = len(texts)
         result["semantic_texts_missing_from_bundled_vectors"] = sum(
-            bundled.get(text_key(embedder.model_id, t)) is None for t in texts
+            text_key(embedder.model_id, t) not in bundled for t in texts
         )
     qs = questions_for(engine, args.queries)
     time_calls(engine.ask, qs[:50])  # warm caches (and the model's first run)

@@ -383,12 +383,12 @@ class _OwnerVectors:
 
 
 class SemanticScores:
-    """One question's cosine to every phrasing visible to it, and its mapped question's
-    (`QueryMaps`; the same where the owner has no map)."""
+    """One question's cosine to every phrasing visible to it; its mapped vector's (`QueryMaps`;
+    the question's own where the owner has no map) is worked out for the entries asked about."""
 
     def __init__(self, per_owner: list[tuple[str, _OwnerVectors, Vectors, Vectors]]) -> None:
         self._per_owner = {owner: (vecs, raw) for owner, vecs, raw, _ in per_owner}
-        self._mapped = {owner: (vecs, mapped) for owner, vecs, _, mapped in per_owner}
+        self._mapped = {owner: mapped for owner, _, _, mapped in per_owner}
 
     def cosine(
         self,
@@ -400,7 +400,7 @@ class SemanticScores:
     ) -> float | None:
         """The entry's nearest phrasing's cosine (with `passages`: its answer's; with `mapped`:
         the mapped question's); None when it has no vector (yet)."""
-        found = (self._mapped if mapped else self._per_owner).get(owner)
+        found = self._per_owner.get(owner)
         if found is None:
             return None
         vecs, scores = found
@@ -409,7 +409,11 @@ class SemanticScores:
             for i in vecs.by_entry.get(entry_id, ())
             if vecs.rows[i][1].startswith(PASSAGE) == passages
         ]
-        return float(scores[rows].max()) if rows else None
+        if not rows:
+            return None
+        if mapped:
+            return float((vecs.matrix[rows] @ self._mapped[owner]).max())
+        return float(scores[rows].max())
 
     def spread(self, *, passages: bool = False) -> tuple[float, float]:
         """Mean and standard deviation of the question's cosine to every visible phrasing (or
@@ -546,9 +550,8 @@ class SemanticIndex:
             snapshot = [(o, self._owners[o]) for o in owners if o in self._owners]
         scored = []
         for owner, vecs in snapshot:
-            raw = vecs.matrix @ query
             mapped = self.maps.apply(owner, query) if self.maps else None
-            scored.append((owner, vecs, raw, raw if mapped is None else vecs.matrix @ mapped))
+            scored.append((owner, vecs, vecs.matrix @ query, query if mapped is None else mapped))
         return SemanticScores(scored)
 
 

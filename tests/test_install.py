@@ -93,8 +93,10 @@ def test_the_wheel_ships_every_knowledge_file(installed):
     }
     prefix = "bot/bundled_knowledge/"
     with zipfile.ZipFile(wheel) as zf:
-        shipped = {n.removeprefix(prefix) for n in zf.namelist() if n.startswith(prefix)}
+        names = set(zf.namelist())
+    shipped = {n.removeprefix(prefix) for n in names if n.startswith(prefix)}
     assert expected and shipped == expected
+    assert {"bot/decision.json", "bot/query_maps.npz"} <= names  # the trained model
 
 
 def test_installed_steward_answers_and_checks_from_another_directory(installed, tmp_path):
