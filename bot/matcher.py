@@ -61,6 +61,14 @@ def semantic_texts(entry: Entry) -> list[str]:
     return [p for _, p in entry.phrasings()] + [PASSAGE + a for a in answers]
 
 
+def _margins(values: Sequence[float]) -> list[float]:
+    """Each value minus the best of the others (minus 0 when there are none)."""
+    return [
+        v - max((s for j, s in enumerate(values) if j != i), default=0.0)
+        for i, v in enumerate(values)
+    ]
+
+
 def _holds(entry: Entry) -> frozenset[str]:
     """The kinds of fact (`_HOLDS`) the entry's answer, in any language, holds."""
     texts = [entry.answer, *(tr.answer for tr in entry.translations.values())]
@@ -284,11 +292,18 @@ class Matcher:
         mean, std = sem.spread() if sem else (0.0, 1.0)
         a_mean, a_std = sem.spread(passages=True) if sem else (0.0, 1.0)
         cos_order = np.argsort(cosines)[::-1]
+        margins = {
+            name: _margins(values)
+            for name, values in (
+                ("lex", lex_scores),
+                ("cos", cosines),
+                ("answer", answer_cos),
+                ("mapped", mapped),
+            )
+        }
         q_kinds = {k for k in _HOLDS if k in queries[found[0].owner].tokens}
         for i, cand in enumerate(found):
             m, query = cand.match, queries[cand.owner]
-            other_lex = max((s for j, s in enumerate(lex_scores) if j != i), default=0.0)
-            other_cos = max((s for j, s in enumerate(cosines) if j != i), default=0.0)
             index = self._lexical[cand.owner]
             cand.features = {
                 "lex_score": m.score,
@@ -298,7 +313,7 @@ class Matcher:
                 "answer_cov": m.answer_cov,
                 "missing_names": m.missing_names,
                 "unknown": query.unknown,
-                "lex_margin": m.score - other_lex,
+                "lex_margin": margins["lex"][i],
                 "lex_top": float(lex_order[0] == i),
                 "type_unmet": float(
                     bool(q_kinds - self._answer_kinds((cand.owner, cand.entry_id)))
@@ -306,17 +321,15 @@ class Matcher:
                 "q_len": math.log1p(len(query.tokens)),
                 "phrasings": math.log1p(index.phrasing_counts(cand.entry_id)),
                 "cosine": cosines[i],
-                "cos_margin": cosines[i] - other_cos,
+                "cos_margin": margins["cos"][i],
                 "cos_top": float(cos_order[0] == i),
                 "corrected": float(corrected),
                 "cos_z": (cosines[i] - mean) / std if sem else 0.0,
                 "answer_cos": answer_cos[i],
                 "answer_z": (answer_cos[i] - a_mean) / a_std if sem else 0.0,
-                "answer_margin": answer_cos[i]
-                - max((s for j, s in enumerate(answer_cos) if j != i), default=0.0),
+                "answer_margin": margins["answer"][i],
                 "mapped": mapped[i],
-                "mapped_margin": mapped[i]
-                - max((s for j, s in enumerate(mapped) if j != i), default=0.0),
+                "mapped_margin": margins["mapped"][i],
             }
         return found
 
