@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from bot.answers import Engine
 
 SECTIONS = ("answerable", "abstain", "confusable", "spanish", "spanish_abstain", "server")
+DECLINED = ("abstain", "spanish_abstain", "confusable")  # sections whose questions want no answer
 METRICS = {
     "answerable": "answerable_accuracy",
     "abstain": "abstention_accuracy",
@@ -118,7 +119,7 @@ def _looks_spanish(text: str) -> bool:
 def judge(case: Case, answer: Answer | None) -> Outcome:
     """Decide whether one answer passes its case."""
     if answer is None:
-        ok = case.section in ("abstain", "spanish_abstain", "confusable") and not case.expect
+        ok = case.section in DECLINED and not case.expect
         return Outcome(case, ok, "refused as invalid input", None)
     body = f"{answer.answer}\n{answer.note or ''}".casefold()
     missing = [g for g in case.expect if not any(alt.casefold() in body for alt in g)]

@@ -48,7 +48,7 @@ from bot.decision import (
     Policy,
     Tree,
 )
-from bot.evaluation import EVAL_GUILD, Case, load_suite
+from bot.evaluation import DECLINED, EVAL_GUILD, Case, load_suite
 from bot.knowledge import Entry, load_knowledge
 from bot.matcher import SHARED, Matcher, Scored, semantic_texts
 from bot.paths import BUNDLED_KNOWLEDGE
@@ -64,6 +64,7 @@ SEED = 0
 TREES = 150
 RATE = 0.1
 DEPTH = 6
+BAGS = 5  # models on bootstrap samples of the questions, averaged
 TYPO_SHARE = {  # of each section's questions, the share also asked misspelt (`misspelt`)
     "answerable": 0.5,
     "abstain": 0.5,
@@ -77,6 +78,8 @@ MAP_RATE = 1e-3  # Adam's step
 MAP_DECAY = 0.01  # how strongly a map is held near the identity
 MAP_TEMPERATURE = 0.1  # of the softmax over a question's entries
 MAP_BATCH = 64
+NONE_RATE = 1e-2  # Adam's step for the "none of them" score
+NONE_START = 1.6  # where that score starts: about an entry's score (two cosines)
 DEV_WEIGHT = 3.0  # the shared dev set is the bar every change must keep
 SIMULATED_SERVERS = 8
 SERVER_SIZE = 15
@@ -266,7 +269,9 @@ class MapGroup:
     answers: np.ndarray  # the entries' answer vectors (each language), entry by entry
     answer_entry: np.ndarray
     questions: np.ndarray
-    targets: np.ndarray  # (question, entry): 1/k for each of the k entries that answer it
+    # (question, entry): 1/k for each of the k entries that answer it; a question none
+    # answers has a row of zeros (its target is the "none of them" option)
+    targets: np.ndarray
 
     def scores(self, mapped: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Each entry's score for mapped questions (its nearest phrasing's cosine plus its
@@ -295,7 +300,8 @@ def map_group(
     entry = np.array([i for i, _ in rows])
     targets = np.zeros((len(asked), len(entries)))
     for n, (_q, right) in enumerate(asked):
-        targets[n, right] = 1.0 / len(right)
+        if right:
+            targets[n, right] = 1.0 / len(right)
     questions = index.cache.embed(index.embedder, [q for q, _ in asked])
     return MapGroup(
         vecs[~passage].astype(float),
@@ -307,40 +313,57 @@ def map_group(
     )
 
 
+class _Adam:
+    """Adam's updates of one parameter."""
+
+    def __init__(self, value: np.ndarray, rate: float) -> None:
+        self.value, self.rate, self.steps = value, rate, 0
+        self.m1, self.m2 = np.zeros_like(value), np.zeros_like(value)
+
+    def step(self, grad: np.ndarray) -> None:
+        self.steps += 1
+        self.m1 = 0.9 * self.m1 + 0.1 * grad
+        self.m2 = 0.999 * self.m2 + 0.001 * grad * grad
+        m1, m2 = self.m1 / (1 - 0.9**self.steps), self.m2 / (1 - 0.999**self.steps)
+        self.value -= self.rate * m1 / (np.sqrt(m2) + 1e-8)
+
+
 def fit_map(groups: Sequence[MapGroup]) -> np.ndarray:
     """A linear map of question vectors that puts each question's entries first among its
-    group's (softmax cross-entropy over the entries' scores, Adam, held near the identity)."""
+    group's, and a question no entry answers below a learned "none of them" score (softmax
+    cross-entropy over the entries' scores and that one, Adam, held near the identity)."""
     dim = groups[0].questions.shape[1]
     eye = np.eye(dim)
-    matrix, m1, m2 = eye.copy(), np.zeros((dim, dim)), np.zeros((dim, dim))
+    matrix, none = _Adam(eye.copy(), MAP_RATE), _Adam(np.array([NONE_START]), NONE_RATE)
     items = np.array([(g, i) for g, grp in enumerate(groups) for i in range(len(grp.questions))])
     rng = np.random.default_rng(SEED)
-    step = 0
     for _epoch in range(MAP_EPOCHS):
         order = items[rng.permutation(len(items))]
         for first in range(0, len(order), MAP_BATCH):
             batch = order[first : first + MAP_BATCH]
-            grad = MAP_DECAY * (matrix - eye)
+            grad, grad_none = MAP_DECAY * (matrix.value - eye), np.zeros(1)
             for g in np.unique(batch[:, 0]):
                 grp = groups[g]
-                q = grp.questions[batch[batch[:, 0] == g, 1]]
-                raw = q @ matrix.T
+                chosen = batch[batch[:, 0] == g, 1]
+                q = grp.questions[chosen]
+                raw = q @ matrix.value.T
                 norm = np.linalg.norm(raw, axis=1, keepdims=True)
                 mapped = raw / norm
                 score, p_rows, a_rows = grp.scores(mapped)
+                score = np.c_[score, np.full(len(score), none.value[0])]
                 z = np.exp((score - score.max(1, keepdims=True)) / MAP_TEMPERATURE)
-                chosen = batch[:, 0] == g
-                residual = z / z.sum(1, keepdims=True) - grp.targets[batch[chosen, 1]]
-                residual /= MAP_TEMPERATURE
+                targets = grp.targets[chosen]
+                targets = np.c_[targets, 1.0 - targets.sum(1)]
+                residual = (z / z.sum(1, keepdims=True) - targets) / MAP_TEMPERATURE
+                grad_none += residual[:, -1].sum() / MAP_BATCH
+                residual = residual[:, :-1]
                 d_mapped = (residual[:, grp.phrasing_entry] * p_rows) @ grp.phrasings
                 d_mapped += (residual[:, grp.answer_entry] * a_rows) @ grp.answers
                 d_mapped -= mapped * np.sum(mapped * d_mapped, 1, keepdims=True)
                 grad += (d_mapped / norm).T @ q / MAP_BATCH
-            step += 1
-            m1 = 0.9 * m1 + 0.1 * grad
-            m2 = 0.999 * m2 + 0.001 * grad * grad
-            matrix -= MAP_RATE * (m1 / (1 - 0.9**step)) / (np.sqrt(m2 / (1 - 0.999**step)) + 1e-8)
-    return matrix
+            matrix.step(grad)
+            none.step(grad_none)
+    return matrix.value
 
 
 def fit_maps(engine: Engine, files: Sequence[Path]) -> tuple[QueryMaps, list[QueryMaps]]:
@@ -362,6 +385,8 @@ def fit_maps(engine: Engine, files: Sequence[Path]) -> tuple[QueryMaps, list[Que
             elif case.section == "server":
                 right = [i for i, e in enumerate(suite.server_entries) if all(_holds(case, e))]
                 server += [(case.q, right)] if right else []
+            elif case.section in DECLINED and not case.expect:  # "none of them"
+                (server if suite.server_entries else mine).append((case.q, []))
         asked.append(mine)
         servers.append(map_group(index, suite.server_entries, server) if server else None)
 
@@ -397,31 +422,39 @@ def _matrix(
     return np.array(xs, float), np.array(ys, int), np.array(ws, float), keys
 
 
-def _fit(x: np.ndarray, y: np.ndarray, w: np.ndarray, features: Sequence[str]) -> BoostedTrees:
+def _fit(
+    x: np.ndarray, y: np.ndarray, w: np.ndarray, groups: np.ndarray, features: Sequence[str]
+) -> BoostedTrees:
+    """`BAGS` boosted-trees models, each fitted on a bootstrap sample of the questions
+    (`groups`: each row's question), averaged into one (their trees with values divided by
+    their number)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    gb = HistGradientBoostingClassifier(
-        max_iter=TREES,
-        max_depth=DEPTH,
-        learning_rate=RATE,
-        early_stopping=False,
-        random_state=SEED,
-    )
-    gb.fit(x, y, sample_weight=w)
-    trees = []
-    for (predictor,) in gb._predictors:  # one tree per round (a binary problem)
-        nodes = predictor.nodes
-        leaf = nodes["is_leaf"].astype(bool)
-        trees.append(
-            Tree(
-                nodes["feature_idx"].astype(np.int64),
-                nodes["num_threshold"].astype(float),
-                np.where(leaf, -1, nodes["left"].astype(np.int64)),
-                np.where(leaf, -1, nodes["right"].astype(np.int64)),
-                nodes["value"].astype(float),  # the learning rate is applied already
-            )
+    rng = np.random.default_rng(SEED)
+    trees, base = [], 0.0
+    for bag in range(BAGS):
+        counts = rng.poisson(1.0, int(groups.max()) + 1)[groups]
+        gb = HistGradientBoostingClassifier(
+            max_iter=TREES,
+            max_depth=DEPTH,
+            learning_rate=RATE,
+            early_stopping=False,
+            random_state=SEED + bag,
         )
-    base = float(np.ravel(gb._baseline_prediction)[0])
+        gb.fit(x, y, sample_weight=w * counts)
+        for (predictor,) in gb._predictors:  # one tree per round (a binary problem)
+            nodes = predictor.nodes
+            leaf = nodes["is_leaf"].astype(bool)
+            trees.append(
+                Tree(
+                    nodes["feature_idx"].astype(np.int64),
+                    nodes["num_threshold"].astype(float),
+                    np.where(leaf, -1, nodes["left"].astype(np.int64)),
+                    np.where(leaf, -1, nodes["right"].astype(np.int64)),
+                    nodes["value"].astype(float) / BAGS,  # the learning rate is applied already
+                )
+            )
+        base += float(np.ravel(gb._baseline_prediction)[0]) / BAGS
     return BoostedTrees(tuple(features), base, 1.0, tuple(trees))
 
 
@@ -460,7 +493,7 @@ def _verdicts(outcomes: Outcomes, bars: Bars) -> Iterator[tuple[Example, float]]
             ):
                 answered = key
         if answered is None:
-            yield ex, float(ex.section in ("abstain", "spanish_abstain", "confusable"))
+            yield ex, float(ex.section in DECLINED)
         else:
             yield ex, 1.0 if ex.passes.get(answered, False) else -WRONG_ANSWER_COST
 
@@ -505,8 +538,8 @@ def train_policy(
 ) -> Policy:
     """Fit the model on every example; choose the settings on the `calibration` questions
     (written by others than the training data's writers: the validation split)."""
-    x, y, w, _keys = _matrix(examples, features)
-    model = _fit(x, y, w, features)
+    x, y, w, keys = _matrix(examples, features)
+    model = _fit(x, y, w, np.array([q for q, _key in keys]), features)
     rows, _y, _w, keys = _matrix(calibration, features, every=True)
     probs: dict[int, dict[tuple[str, str], float]] = {}
     for (q, key), p in zip(keys, model.predict(rows), strict=True):
@@ -583,7 +616,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             else "decision.json or query_maps.npz differs from a fresh training"
         )
         return 0 if same else 1
-    target.write_text(json.dumps(model, indent=1) + "\n", encoding="utf-8")
+    target.write_text(json.dumps(model, separators=(",", ":")) + "\n", encoding="utf-8")
     maps.save(maps_file)
     print(f"wrote {target} and {maps_file}")
     return 0

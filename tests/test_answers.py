@@ -156,10 +156,15 @@ def test_a_close_second_is_a_choice_unless_the_first_lists_it_as_related(engine)
 @pytest.mark.parametrize(
     ("question", "entries", "facts"),
     [
-        (
+        pytest.param(
             "¿Cuántas tiendas de Starbucks votaron por el sindicato y desde cuándo?",
             {"starbucks-union-votes", "starbucks-union-since-when"},
             ("50", "diciembre de 2021"),
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="known: the decision of 2026-12-07 (the maps' 'none of them' score, "
+                "five averaged models) answers the first question and not the second",
+            ),
         ),
         (
             "What is the ALU and who is its president?",

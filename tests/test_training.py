@@ -27,3 +27,41 @@ def test_misspelt_copies_slip_like_a_hurried_typist():
         assert copy.rstrip("?") == copy or copy.endswith("?")
     assert len(set(copies)) > 15
     assert misspelt(question, random.Random(3)) == misspelt(question, random.Random(3))
+
+
+def test_a_query_map_learns_to_rank_and_to_hold_back_questions_no_entry_answers():
+    import numpy as np
+
+    from bot.training import MapGroup, fit_map
+
+    rng = np.random.default_rng(0)
+
+    def unit(v: np.ndarray) -> np.ndarray:
+        return v / np.linalg.norm(v, axis=-1, keepdims=True)
+
+    dim, count = 16, 6
+    entries = unit(rng.normal(size=(count, dim)))
+    drift = unit(rng.normal(size=dim))  # what askers add that the entries never say
+    right = rng.integers(0, count, 300)
+    asked = unit(entries[right] + 1.2 * drift + 0.6 * rng.normal(size=(300, dim)))
+    unanswered = unit(entries[rng.integers(0, count, 150)] + 1.4 * rng.normal(size=(150, dim)))
+    targets = np.zeros((450, count))
+    targets[np.arange(300), right] = 1.0
+    group = MapGroup(
+        entries,
+        np.arange(count),
+        unit(entries + 0.2 * rng.normal(size=(count, dim))),
+        np.arange(count),
+        np.r_[asked, unanswered],
+        targets,
+    )
+
+    def measure(matrix: np.ndarray) -> tuple[float, float]:
+        score, _rows, _answers = group.scores(unit(group.questions @ matrix.T))
+        first = float(np.mean(score[:300].argmax(1) == right))
+        gap = float(score[:300].max(1).mean() - score[300:].max(1).mean())
+        return first, gap
+
+    before, after = measure(np.eye(dim)), measure(fit_map([group]))
+    assert after[0] > before[0]  # more right entries first
+    assert after[1] > before[1]  # answered questions stand further above the others
