@@ -119,9 +119,9 @@ async def test_related_button_shows_that_entry(standin, steward):
 
 
 async def test_did_you_mean_offers_buttons(standin, steward):
-    # "vote count": which vote? Steward asks back rather than guess
+    # "roundtable": its date, its place, its purpose? Steward asks back rather than guess
     ex = await standin.run_app_command(
-        steward, standin.slash_command("ask", {"question": "vote count"}, guild_id=GUILD_A)
+        steward, standin.slash_command("ask", {"question": "roundtable"}, guild_id=GUILD_A)
     )
     embed = embed_of(ex.data)
     assert "title" not in embed and "Did you mean" in embed["fields"][0]["name"]
