@@ -104,34 +104,37 @@ class BoostedTrees:
 
     def __post_init__(self) -> None:
         # every tree's nodes in one flat array each; a leaf points to itself both ways (with an
-        # infinite threshold), so all trees walk a fixed number of steps at once
+        # infinite threshold), so all trees walk a fixed number of steps at once. A node's two
+        # children sit side by side in one array (right, then left), so a step is one lookup.
         offsets = np.cumsum([0, *(len(t.feature) for t in self.trees)])
-        parts: dict[str, list[npt.NDArray[Any]]] = {k: [] for k in ("f", "t", "l", "r", "v")}
+        parts: dict[str, list[npt.NDArray[Any]]] = {k: [] for k in ("f", "t", "c", "v")}
         depth = 0
         for start, tree in zip(offsets[:-1], self.trees, strict=True):
             leaf = tree.left < 0
             own = start + np.arange(len(tree.feature))
             parts["f"].append(np.where(leaf, 0, tree.feature))
             parts["t"].append(np.where(leaf, np.inf, tree.threshold))
-            parts["l"].append(np.where(leaf, own, start + tree.left))
-            parts["r"].append(np.where(leaf, own, start + tree.right))
+            right = np.where(leaf, own, start + tree.right)
+            left = np.where(leaf, own, start + tree.left)
+            parts["c"].append(np.stack([right, left], axis=1).ravel())
             parts["v"].append(tree.value)
             depth = max(depth, _depth(tree))
         flat = {k: np.concatenate(v) if v else np.zeros(0) for k, v in parts.items()}
-        object.__setattr__(self, "_flat", (flat["f"], flat["t"], flat["l"], flat["r"], flat["v"]))
-        object.__setattr__(self, "_roots", offsets[:-1].astype(np.int64))
+        index = {k: flat[k].astype(np.intp) for k in ("f", "c")}
+        object.__setattr__(self, "_flat", (index["f"], flat["t"], index["c"], flat["v"]))
+        object.__setattr__(self, "_roots", offsets[:-1].astype(np.intp))
         object.__setattr__(self, "_depth", depth)
 
     def predict(self, rows: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
         """Probability that each row's candidate answers its question."""
-        feature, threshold, left, right, value = self._flat  # type: ignore[attr-defined]
+        feature, threshold, children, value = self._flat  # type: ignore[attr-defined]
         count, width = rows.shape
         flat_rows = np.ascontiguousarray(rows, float).ravel()
         node = np.repeat(self._roots, count)  # type: ignore[attr-defined]
         row_start = np.tile(np.arange(count) * width, len(self.trees))
         for _ in range(self._depth):  # type: ignore[attr-defined]
             go_left = flat_rows.take(row_start + feature.take(node)) <= threshold.take(node)
-            node = np.where(go_left, left.take(node), right.take(node))
+            node = children.take(2 * node + go_left)
         leaves = value.take(node).reshape(len(self.trees), count)
         z = self.base + self.rate * leaves.sum(axis=0)
         # clipped: a pure leaf's log-odds can pass what exp() holds (the probability is 0 or 1)

@@ -65,3 +65,30 @@ def test_a_query_map_learns_to_rank_and_to_hold_back_questions_no_entry_answers(
     before, after = measure(np.eye(dim)), measure(fit_map([group]))
     assert after[0] > before[0]  # more right entries first
     assert after[1] > before[1]  # answered questions stand further above the others
+
+
+def test_the_runtime_walks_the_trained_trees_as_scikit_learn_wrote_them():
+    import numpy as np
+
+    from bot.training import _fit
+
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(400, 3))
+    y = ((x[:, 0] > 0.2) ^ (x[:, 1] * x[:, 2] > 0.1)).astype(int)
+    model = _fit(x, y, np.ones(400), np.arange(400) // 2, ("a", "b", "c"))
+
+    def walk(row: np.ndarray) -> float:  # one tree at a time, by the node arrays' definition
+        z = model.base
+        for tree in model.trees:
+            node = 0
+            while tree.left[node] >= 0:
+                go_left = row[tree.feature[node]] <= tree.threshold[node]
+                node = tree.left[node] if go_left else tree.right[node]
+            z += model.rate * tree.value[node]
+        return float(1.0 / (1.0 + np.exp(-z)))
+
+    # fresh rows, and rows lying exactly on split thresholds (which go left)
+    on_splits = np.array([[t.threshold[0]] * 3 for t in model.trees[:20] if t.left[0] >= 0])
+    rows = np.r_[rng.normal(size=(50, 3)), on_splits]
+    assert np.allclose(model.predict(rows), [walk(r) for r in rows], rtol=0, atol=1e-12)
+    assert model.predict(rows[:1]).shape == (1,)
