@@ -41,6 +41,16 @@ TEST_FLOORS = {
     "es-long.yaml": {"spanish_accuracy": 0.9},  # scored 19/20
     "es-offtopic.yaml": {"spanish_abstention_accuracy": 0.92},  # scored 38/40
     "server-entries.yaml": {"server_accuracy": 0.77},  # scored 55/70
+    # a second set of the same kinds, by other helpers (2026-12-07)
+    "en-wellformed-2.yaml": {"answerable_accuracy": 0.76},  # scored 24/30
+    "en-casual-2.yaml": {"answerable_accuracy": 0.7},  # scored 22/30
+    "en-keyword-2.yaml": {"answerable_accuracy": 0.9},  # scored 28/30
+    "en-misspelt-2.yaml": {"answerable_accuracy": 0.86},  # scored 27/30
+    "en-long-2.yaml": {"answerable_accuracy": 0.76},  # scored 24/30
+    "server-entries-2.yaml": {
+        "server_accuracy": 0.8,  # scored 57/70
+        "abstention_accuracy": 0.96,  # scored 25/25
+    },
 }
 
 
