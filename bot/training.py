@@ -422,7 +422,7 @@ def _matrix(
     return np.array(xs, float), np.array(ys, int), np.array(ws, float), keys
 
 
-def _fit(
+def fit_trees(
     x: np.ndarray, y: np.ndarray, w: np.ndarray, groups: np.ndarray, features: Sequence[str]
 ) -> BoostedTrees:
     """`BAGS` boosted-trees models, each fitted on a bootstrap sample of the questions
@@ -539,7 +539,7 @@ def train_policy(
     """Fit the model on every example; choose the settings on the `calibration` questions
     (written by others than the training data's writers: the validation split)."""
     x, y, w, keys = _matrix(examples, features)
-    model = _fit(x, y, w, np.array([q for q, _key in keys]), features)
+    model = fit_trees(x, y, w, np.array([q for q, _key in keys]), features)
     rows, _y, _w, keys = _matrix(calibration, features, every=True)
     probs: dict[int, dict[tuple[str, str], float]] = {}
     for (q, key), p in zip(keys, model.predict(rows), strict=True):

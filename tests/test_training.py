@@ -70,12 +70,12 @@ def test_a_query_map_learns_to_rank_and_to_hold_back_questions_no_entry_answers(
 def test_the_runtime_walks_the_trained_trees_as_scikit_learn_wrote_them():
     import numpy as np
 
-    from bot.training import _fit
+    from bot.training import fit_trees
 
     rng = np.random.default_rng(1)
     x = rng.normal(size=(400, 3))
     y = ((x[:, 0] > 0.2) ^ (x[:, 1] * x[:, 2] > 0.1)).astype(int)
-    model = _fit(x, y, np.ones(400), np.arange(400) // 2, ("a", "b", "c"))
+    model = fit_trees(x, y, np.ones(400), np.arange(400) // 2, ("a", "b", "c"))
 
     def walk(row: np.ndarray) -> float:  # one tree at a time, by the node arrays' definition
         z = model.base
