@@ -3,8 +3,11 @@ from the repo's labelled data.
 
     python -m bot.training            # rewrite both files
     python -m bot.training --check    # exit 1 unless it reproduces the shipped ones
+    python -m bot.training --seed 1   # rewrite both with other random draws
 
-Needs scikit-learn (the `train` extra); the runtime reads the weights with numpy alone.
+Needs scikit-learn (the `test` extra); the runtime reads the weights with numpy alone. A
+retrain's seed alone moves the chosen bars and the validation utility by more than most changes
+do (`benchmarks/ablations.md`): compare a change over several seeds before believing it.
 
 Examples: every labelled question under `tests/data/train/` and `tests/data/dev.yaml` (read
 sets: training data), with the server entries some of them carry, a misspelt copy of a share
@@ -60,7 +63,8 @@ QUESTION_VECTORS = "vectors.npz"  # in DATA/train: the labelled questions' vecto
 WRONG_ANSWER_COST = 1.5  # a wrong answer costs this many right ones when choosing settings
 BAR_WINDOW = 0.03  # the answer bar's utility is averaged over this much either side
 FOLDS = 5
-SEED = 0
+SEED = 0  # every random draw (the misspelt copies, the simulated servers, the maps' batches,
+# the bootstrap samples) follows it; `--seed` retrains with another, to tell a change from chance
 TREES = 150
 RATE = 0.1
 DEPTH = 6
@@ -179,13 +183,14 @@ def labelled_examples(
     files: Iterable[Path],
     typo_share: dict[str, float] | None = None,
     maps: Sequence[QueryMaps] | None = None,
+    seed: int = SEED,
 ) -> list[Example]:
     """Examples from labelled question files, and of a share of each section's questions
     (`typo_share`, by section) a misspelt copy (`misspelt`), at half weight. `maps`: the
     query maps each file's questions are asked with."""
     out: list[Example] = []
     unlabelled = 0
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     for number, path in enumerate(files):
         if maps is not None and engine.matcher.semantic is not None:
             engine.matcher.semantic.maps = maps[number]
@@ -228,12 +233,14 @@ def labelled_examples(
     return out
 
 
-def server_examples(engine: Engine, servers: int = SIMULATED_SERVERS) -> list[Example]:
+def server_examples(
+    engine: Engine, servers: int = SIMULATED_SERVERS, seed: int = SEED
+) -> list[Example]:
     """Servers simulated from the FAQ: entries cut down to what moderators write (the English
     question, at most one alternate, the answer), asked with the phrasings they no longer
     have. (Not with other entries' phrasings as questions to decline: the FAQ's entries
     overlap, so a held entry often does answer them.)"""
-    rng = random.Random(SEED)
+    rng = random.Random(seed)
     pool = [e for e in engine.kb.entries.values() if not e.silent]
     out: list[Example] = []
     for n in range(servers):
@@ -328,7 +335,7 @@ class _Adam:
         self.value -= self.rate * m1 / (np.sqrt(m2) + 1e-8)
 
 
-def fit_map(groups: Sequence[MapGroup]) -> np.ndarray:
+def fit_map(groups: Sequence[MapGroup], seed: int = SEED) -> np.ndarray:
     """A linear map of question vectors that puts each question's entries first among its
     group's, and a question no entry answers below a learned "none of them" score (softmax
     cross-entropy over the entries' scores and that one, Adam, held near the identity)."""
@@ -336,7 +343,7 @@ def fit_map(groups: Sequence[MapGroup]) -> np.ndarray:
     eye = np.eye(dim)
     matrix, none = _Adam(eye.copy(), MAP_RATE), _Adam(np.array([NONE_START]), NONE_RATE)
     items = np.array([(g, i) for g, grp in enumerate(groups) for i in range(len(grp.questions))])
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(seed)
     for _epoch in range(MAP_EPOCHS):
         order = items[rng.permutation(len(items))]
         for first in range(0, len(order), MAP_BATCH):
@@ -366,7 +373,9 @@ def fit_map(groups: Sequence[MapGroup]) -> np.ndarray:
     return matrix.value
 
 
-def fit_maps(engine: Engine, files: Sequence[Path]) -> tuple[QueryMaps, list[QueryMaps]]:
+def fit_maps(
+    engine: Engine, files: Sequence[Path], seed: int = SEED
+) -> tuple[QueryMaps, list[QueryMaps]]:
     """The query maps fitted on every file, and for each file the maps fitted without its
     fold of files (what its questions are asked with while the decision learns)."""
     index = engine.matcher.semantic
@@ -394,8 +403,8 @@ def fit_maps(engine: Engine, files: Sequence[Path]) -> tuple[QueryMaps, list[Que
         questions = [a for n in numbers for a in asked[n]]
         return QueryMaps(  # as stored, so the decision learns what it will meet
             index.embedder.model_id,
-            fit_map([map_group(index, shared, questions)]).astype(np.float32),
-            fit_map([g for n in numbers if (g := servers[n]) is not None]).astype(np.float32),
+            fit_map([map_group(index, shared, questions)], seed).astype(np.float32),
+            fit_map([g for n in numbers if (g := servers[n]) is not None], seed).astype(np.float32),
         )
 
     every = range(len(files))
@@ -423,14 +432,19 @@ def _matrix(
 
 
 def fit_trees(
-    x: np.ndarray, y: np.ndarray, w: np.ndarray, groups: np.ndarray, features: Sequence[str]
+    x: np.ndarray,
+    y: np.ndarray,
+    w: np.ndarray,
+    groups: np.ndarray,
+    features: Sequence[str],
+    seed: int = SEED,
 ) -> BoostedTrees:
     """`BAGS` boosted-trees models, each fitted on a bootstrap sample of the questions
     (`groups`: each row's question), averaged into one (their trees with values divided by
     their number)."""
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    rng = np.random.default_rng(SEED)
+    rng = np.random.default_rng(seed)
     trees, base = [], 0.0
     for bag in range(BAGS):
         counts = rng.poisson(1.0, int(groups.max()) + 1)[groups]
@@ -439,7 +453,7 @@ def fit_trees(
             max_depth=DEPTH,
             learning_rate=RATE,
             early_stopping=False,
-            random_state=SEED + bag,
+            random_state=seed + bag,
         )
         gb.fit(x, y, sample_weight=w * counts)
         for (predictor,) in gb._predictors:  # one tree per round (a binary problem)
@@ -534,12 +548,15 @@ def choose_bars(outcomes: Outcomes) -> Bars:
 
 
 def train_policy(
-    examples: list[Example], features: Sequence[str], calibration: list[Example]
+    examples: list[Example],
+    features: Sequence[str],
+    calibration: list[Example],
+    seed: int = SEED,
 ) -> Policy:
     """Fit the model on every example; choose the settings on the `calibration` questions
     (written by others than the training data's writers: the validation split)."""
     x, y, w, keys = _matrix(examples, features)
-    model = fit_trees(x, y, w, np.array([q for q, _key in keys]), features)
+    model = fit_trees(x, y, w, np.array([q for q, _key in keys]), features, seed)
     rows, _y, _w, keys = _matrix(calibration, features, every=True)
     probs: dict[int, dict[tuple[str, str], float]] = {}
     for (q, key), p in zip(keys, model.predict(rows), strict=True):
@@ -555,7 +572,11 @@ def train_policy(
 
 
 def train(
-    data: Path = DATA, knowledge: Path = BUNDLED_KNOWLEDGE, *, keep_vectors: bool = True
+    data: Path = DATA,
+    knowledge: Path = BUNDLED_KNOWLEDGE,
+    *,
+    keep_vectors: bool = True,
+    seed: int = SEED,
 ) -> tuple[DecisionModel, QueryMaps]:
     """Fit the query maps, build the examples and fit both policies. `keep_vectors`: write
     every vector computed beyond the knowledge's own (questions, their views, the servers'
@@ -580,13 +601,13 @@ def train(
             index.cache.load_file(data / "train" / QUESTION_VECTORS)
         held_out = None
         if index is not None:
-            maps, held_out = fit_maps(engine, files)
-        examples = labelled_examples(engine, files, TYPO_SHARE, held_out)
+            maps, held_out = fit_maps(engine, files, seed)
+        examples = labelled_examples(engine, files, TYPO_SHARE, held_out, seed)
         if index is not None:
             index.maps = maps  # the simulated servers' and the validation questions taught none
-        examples += server_examples(engine)
+        examples += server_examples(engine, seed=seed)
         calibration = labelled_examples(engine, valid)
-        policies.append(train_policy(examples, features, calibration))
+        policies.append(train_policy(examples, features, calibration, seed))
         if index is not None and keep_vectors:
             index.cache.save(data / "train" / QUESTION_VECTORS, index.cache.keys() - known)
     assert maps is not None  # the semantic policy's
@@ -599,8 +620,15 @@ def main(argv: Sequence[str] | None = None) -> int:
         prog="python -m bot.training", description=__doc__.split("\n")[0]
     )
     parser.add_argument("--check", action="store_true", help="compare with the shipped file")
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=SEED,
+        help=f"seed of every random draw (default {SEED}, the shipped weights'); another one "
+        "tells whether a change in the figures is the change's or chance's",
+    )
     args = parser.parse_args(argv)
-    trained, maps = train(keep_vectors=not args.check)
+    trained, maps = train(keep_vectors=not args.check, seed=args.seed)
     model = trained.to_json()
     package = Path(str(resources.files("bot")))
     target, maps_file = package / MODEL_FILE, package / QUERY_MAPS

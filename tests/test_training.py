@@ -92,3 +92,20 @@ def test_the_runtime_walks_the_trained_trees_as_scikit_learn_wrote_them():
     rows = np.r_[rng.normal(size=(50, 3)), on_splits]
     assert np.allclose(model.predict(rows), [walk(r) for r in rows], rtol=0, atol=1e-12)
     assert model.predict(rows[:1]).shape == (1,)
+
+
+def test_a_seed_retrains_reproducibly_and_another_seed_draws_other_samples():
+    import numpy as np
+
+    from bot.training import fit_trees
+
+    rng = np.random.default_rng(2)
+    x = rng.normal(size=(300, 2))
+    y = (x[:, 0] + 0.5 * rng.normal(size=300) > 0).astype(int)
+
+    def probabilities(seed: int) -> np.ndarray:
+        model = fit_trees(x, y, np.ones(300), np.arange(300), ("a", "b"), seed)
+        return model.predict(x[:50])
+
+    assert np.array_equal(probabilities(0), probabilities(0))
+    assert not np.allclose(probabilities(0), probabilities(1))
