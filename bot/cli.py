@@ -19,7 +19,7 @@ from bot.citations import group_sources
 from bot.config import Settings, invalid_settings
 from bot.evaluation import METRICS, EvalFileError, load_suite, run_suite, summarise
 from bot.i18n import t
-from bot.knowledge import load_knowledge
+from bot.knowledge import NotUtf8Error, load_knowledge, read_text
 from bot.store import GuildStore, StoreError
 
 
@@ -169,14 +169,16 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
             text = line.rstrip("\n")
             try:
                 answer = engine.ask(text, guild, args.lang)
-                payload = answer.to_json()
             except QuestionError as exc:
                 payload = _declined_payload(text, exc)
+                output = str(payload["error"])
+            else:
+                payload = answer.to_json()
+                output = format_text(answer)
             if args.json:
                 print(json.dumps(payload, ensure_ascii=False), flush=True)
-            else:
-                text = payload["answer"] or payload.get("help") or payload.get("error")
-                print(text or t("declined"), flush=True)
+            else:  # each answer as a single question gets it, sources and all, a blank line apart
+                print(output, end="\n\n", flush=True)
         return 0
     question = " ".join(args.question)
     try:
@@ -222,11 +224,17 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
     phrasings = sum(len(e.phrasings()) for e in kb.entries.values())
     summary = f"ok: {len(kb.entries)} entries, {phrasings} phrasings, {len(kb.sources)} sources"
     if args.data or args.guild:
+        if not settings.steward_data_dir.is_dir():
+            print(f"{settings.steward_data_dir}:0: data directory not found", file=sys.stderr)
+            return 1
         # the checks need the lexical index only: no sentence vectors are computed for them
         store = GuildStore(settings.steward_data_dir, Engine(kb, semantic=False))
         guilds = [args.guild] if args.guild else store.guild_ids()
-        server_problems = []
+        server_problems: list[str] = []
         for guild in guilds:  # as the bot loads them: each against the shared knowledge
+            if not store.path(guild).exists():
+                server_problems.append(f"{store.path(guild)}:0: no file for this server")
+                continue
             try:
                 store.load_guild(guild)
             except StoreError as exc:
@@ -241,9 +249,12 @@ def _check(args: argparse.Namespace, settings: Settings) -> int:
 
 def _eval(args: argparse.Namespace, settings: Settings) -> int:
     try:
-        suite = load_suite(args.file.read_text(encoding="utf-8"))
+        suite = load_suite(read_text(args.file))
     except OSError as exc:
         print(f"steward: cannot read {args.file}: {exc.strerror}", file=sys.stderr)
+        return 2
+    except NotUtf8Error as exc:
+        print(f"steward: {args.file}:{exc.line}: {exc}", file=sys.stderr)
         return 2
     except EvalFileError as exc:
         print(f"steward: {args.file}: {exc}", file=sys.stderr)

@@ -90,6 +90,8 @@ def load_suite(text: str) -> Suite:
             raise EvalFileError(
                 f"unknown section '{section}' (expected one of {', '.join(SECTIONS)})"
             )
+        if items is not None and not isinstance(items, list):
+            raise EvalFileError(f"{section}: expected a list of questions")
         for item in items or []:
             if not isinstance(item, dict) or not isinstance(item.get("q"), str):
                 raise EvalFileError(f"{section}: every item needs a text 'q'")
@@ -100,6 +102,8 @@ def load_suite(text: str) -> Suite:
             cases.append(Case(section, item["q"], [list(g) for g in expect], list(forbid)))
     if any(c.section == "server" for c in cases) and not server:
         raise EvalFileError("'server' questions need 'server_entries'")
+    if not cases:
+        raise EvalFileError("the file has no questions")
     return Suite(cases, server)
 
 

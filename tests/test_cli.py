@@ -79,6 +79,20 @@ def test_batch_mode_one_json_line_per_question_in_order():
     assert "too long" in out[2]["error"]
 
 
+def test_batch_mode_in_plain_text_answers_as_a_single_question_does(capsys):
+    questions = ["When was Executive Order 14025 signed?", "was eo 14025 revoked?"]
+    single = []
+    for q in questions:
+        assert main(["ask", q]) == 0
+        single.append(capsys.readouterr().out)
+    proc = run("ask", "-", stdin="\n".join([*questions, ""]) + "\n")
+    assert proc.returncode == 0, proc.stderr
+    assert (
+        proc.stdout == "\n".join(single) + "\n" + "Please ask a question: the text was empty.\n\n"
+    )
+    assert "Sources:" in proc.stdout and "Related:" in proc.stdout
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
@@ -121,6 +135,25 @@ def test_eval_reports_scores_and_failures(tmp_path, capsys):
     assert len(summary["failures"]) == 1 and "december" in summary["failures"][0]["why"]
     cases.write_text("answerable: [oops\n")
     assert main(["eval", str(cases)]) == 2
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (b"answerable: 5\n", "answerable: expected a list of questions"),
+        (b"abstain: 3.5\n", "abstain: expected a list of questions"),
+        (b"answerable:\n", "the file has no questions"),
+        (b"{}\n", "the file has no questions"),
+        ("answerable:\n  - q: ¿Qué?\n".encode("utf-16"), "the file is UTF-16, not UTF-8"),
+        (b"answerable:\n  - q: caf\xe9\n", "the file is not UTF-8"),
+    ],
+)
+def test_eval_refuses_a_malformed_file_in_one_line(tmp_path, content, message):
+    cases = tmp_path / "cases.yaml"
+    cases.write_bytes(content)
+    proc = run("eval", str(cases))
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+    assert len(proc.stderr.splitlines()) == 1 and message in proc.stderr, proc.stderr
 
 
 def test_eval_asks_a_files_questions_inside_its_server(tmp_path, capsys):
@@ -258,6 +291,10 @@ def test_check_validates_server_files_with_data_and_guild(tmp_path, capsys):
     ]
     assert main(["check", "--data", str(tmp_path), "--guild", "10"]) == 0
     assert "1 server(s) checked" in capsys.readouterr().out
+    assert main(["check", "--data", str(tmp_path), "--guild", "30"]) == 1  # no such file
+    assert "guilds/30/faq.yaml:0: no file for this server" in capsys.readouterr().err
+    assert main(["check", "--data", str(tmp_path / "nowhere")]) == 1
+    assert capsys.readouterr().err == f"{tmp_path / 'nowhere'}:0: data directory not found\n"
     bad.write_bytes("- id: café\n".encode("latin-1"))
     assert main(["check", "--data", str(tmp_path), "--guild", "20"]) == 1
     assert capsys.readouterr().err.startswith(f"{bad}:1: the file is not UTF-8 (byte 0xe9)")
