@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field, replace
 from itertools import islice
@@ -99,7 +100,10 @@ class Answer:
         if self.kind == "help":
             return t("help", self.lang), ""
         if self.silent_on:
-            return t("sources_silent", self.lang, question=self.silent_on), t("related", self.lang)
+            # a question mark closing the quoted question ends the sentence too: no "?”."
+            stop = "" if self.silent_on.endswith(("?", "!", ".")) else "."
+            silent = t("sources_silent", self.lang, question=self.silent_on, stop=stop)
+            return silent, t("related", self.lang)
         heading = t("suggestions", self.lang) + ("?" if self.lang == "en" else "")
         return t("did_you_mean" if self.suggestions else "declined", self.lang), heading
 
@@ -129,12 +133,19 @@ class Answer:
         return cls(question, False, None, None, "", 0.0, (), None, (), lang, kind="help")
 
 
+_INVISIBLE = re.compile(
+    "[\u00ad\u061c\u180e\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
+
 def validate_question(question: str) -> str:
     """The question stripped, or `QuestionError` when it is empty or over the limit.
 
     Half a UTF-16 pair on its own (from a JSON escape, or undecodable bytes in argv) is not
-    text and could be neither printed nor stored: it becomes U+FFFD."""
-    text = UNPAIRED_SURROGATE.sub("\ufffd", question).strip()
+    text and could be neither printed nor stored: it becomes U+FFFD. Invisible formatting
+    characters (zero-width spaces, soft hyphens, byte-order marks, direction marks) are dropped:
+    they count for nothing a reader sees, and would split the words they sit in."""
+    text = _INVISIBLE.sub("", UNPAIRED_SURROGATE.sub("\ufffd", question)).strip()
     if not text:
         raise QuestionError("empty_question")
     if len(text) > MAX_QUESTION_CHARS:

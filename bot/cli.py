@@ -156,7 +156,8 @@ def format_text(answer: Answer) -> str:
             lines.append(f"  - {s.outlet}{when}: {s.title}\n    {s.url or t('no_link', lang)}")
         if quotes and lang != "en":  # quotes stay in the source's English
             lines.append(f"    {t('quote_label', lang)}:")
-        lines += [f'    "{q}"' for q in quotes]
+        # a quote that holds straight double quotes itself is set off with curly ones
+        lines += [f"    “{q}”" if '"' in q else f'    "{q}"' for q in quotes]
     lines += ["", f"{t('confidence', lang)}: {answer.confidence:.2f}  [{answer.id}]"]
     return "\n".join(lines)
 

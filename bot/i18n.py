@@ -8,8 +8,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "No lo sé: mis preguntas frecuentes no tienen una respuesta con fuentes para eso.",
     },
     "sources_silent": {
-        "en": "I don't know: Steward's sources do not answer “{question}”.",
-        "es": "No lo sé: las fuentes de Steward no responden a «{question}».",
+        "en": "I don't know: Steward's sources do not answer “{question}”{stop}",
+        "es": "No lo sé: las fuentes de Steward no responden a «{question}»{stop}",
     },
     "help": {
         "en": "I'm Steward. I answer questions about US worker-organizing policy from sourced "
@@ -51,8 +51,8 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Cita textual de la fuente, en su idioma original (inglés)",
     },
     "unchecked_link": {
-        "en": "link added by this server's moderators (its text is not checked)",
-        "es": "enlace añadido por los moderadores de este servidor (su texto no está verificado)",
+        "en": "link added by this server's moderators; its text is not checked",
+        "es": "enlace añadido por los moderadores de este servidor; su texto no está verificado",
     },
     "more_sources": {
         "en": "…and {count} more sources, which do not fit here",

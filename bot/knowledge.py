@@ -29,7 +29,11 @@ LANGUAGES = ("en", "es")
 TRANSLATED = ("es",)
 # Used with `fullmatch` only: `$` also matches before a final newline ("an-id\n").
 ID_PATTERN = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-URL_PATTERN = re.compile(r"https?://[^\s<>\"]+")
+# an http(s) link to a named host: no user part ("https://@everyone"), and nothing that would end
+# a Markdown link early or open another one (whitespace, quotes, angle or square brackets, `)
+URL_PATTERN = re.compile(
+    r"https?://[^\s/?#@:<>\"\[\]`]+\.[^\s/?#@:<>\"\[\]`]+(?::\d{1,5})?(?:[/?#][^\s<>\"\[\]`]*)?"
+)
 MAX_ID = 64
 MAX_QUESTION = 150
 MAX_ANSWER = 1000

@@ -105,6 +105,14 @@ def test_bad_questions_raise(engine, text):
         engine.ask(text)
 
 
+def test_invisible_characters_neither_count_nor_split_words(engine):
+    plain = engine.ask("Who chairs the worker organizing task force?")
+    hidden = engine.ask(
+        "\ufeffWho chairs the work\u00ader organ\u200bizing task force?" + "\u200b" * 600
+    )
+    assert hidden.question == plain.question and hidden.id == plain.id and hidden.answered
+
+
 def test_spanish_question_gets_spanish_answer_with_english_quote(engine):
     answer = engine.ask("¿Cuándo se firmó la orden ejecutiva 14025?")
     assert answer.lang == "es" and "26 de abril de 2021" in answer.answer

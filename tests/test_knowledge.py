@@ -306,6 +306,26 @@ def test_a_catalogue_link_ending_in_a_newline_is_refused(make_knowledge):
     assert any("'url' must be an http(s) link" in p for p in messages(root))
 
 
+@pytest.mark.parametrize(
+    ("url", "refused"),
+    [
+        ("https://example.org/x)[click](https://evil.example", True),  # a second Markdown link
+        ("https://@everyone", True),
+        ("https://user@example.org/x", True),
+        ("https://localhost/x", True),
+        ("https://example.org/a b", True),
+        ("https://en.wikipedia.org/wiki/Executive_order_(United_States)", False),
+        ("https://example.org:8443/report?id=3#part", False),
+    ],
+)
+def test_a_link_must_name_a_host_and_stay_one_link(make_knowledge, url, refused):
+    root = make_knowledge(GOOD)
+    catalogue = root / "sources.yaml"
+    text = catalogue.read_text()
+    catalogue.write_text(text.replace("url: https://example.org/memo", f'url: "{url}"'))
+    assert any("'url' must be an http(s) link" in p for p in messages(root)) == refused
+
+
 def test_an_unpaired_surrogate_is_refused_with_its_line():
     with pytest.raises(YamlError, match="unpaired UTF-16 surrogate") as raw:
         load_yaml("- a: b\n- c: d\ud800\n")
