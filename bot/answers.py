@@ -20,7 +20,7 @@ from bot.semantic import (
     VectorCache,
     default_embedder,
 )
-from bot.smalltalk import greeting_language
+from bot.smalltalk import greeting_language, thanks_language
 from bot.text import basic_tokens, cue_language, detect_language, fold_quote, language_cues
 from bot.yamlsafe import UNPAIRED_SURROGATE
 
@@ -75,12 +75,12 @@ class Answer:
     related: tuple[Suggestion, ...] = field(default=())
     origin: str | None = None
     silent_on: str | None = None  # declined: the known question the sources do not answer
-    kind: str | None = None  # "help": a greeting or a request for help, not a question
+    kind: str | None = None  # "help" (a greeting or a request for help) or "thanks": no question
 
     @property
     def counts_as_gap(self) -> bool:
         """Whether moderators should see this question among those Steward could not answer."""
-        return not self.answered and self.kind != "help"
+        return not self.answered and self.kind is None
 
     def joined(self, other: Answer) -> Answer:
         """This answer followed by another entry's, under its question: a message that asks
@@ -97,8 +97,8 @@ class Answer:
 
     def declined_text(self) -> tuple[str, str]:
         """A declined answer's message and the heading of its suggestions, in its language."""
-        if self.kind == "help":
-            return t("help", self.lang), ""
+        if self.kind is not None:
+            return t(self.kind, self.lang), ""
         if self.silent_on:
             # a question mark closing the quoted question ends the sentence too: no "?”."
             stop = "" if self.silent_on.endswith(("?", "!", ".")) else "."
@@ -108,7 +108,8 @@ class Answer:
         return t("did_you_mean" if self.suggestions else "declined", self.lang), heading
 
     def to_json(self) -> dict[str, Any]:
-        """The contract's JSON answer object (plus `help`, the text that answers a greeting)."""
+        """The contract's JSON answer object (plus `help`, the text that answers a greeting or
+        thanks)."""
         payload: dict[str, Any] = {
             "question": self.question,
             "answered": self.answered,
@@ -123,14 +124,15 @@ class Answer:
             "suggestions": [asdict(s) for s in self.suggestions],
             "lang": self.lang,
         }
-        if self.kind == "help":
+        if self.kind is not None:
             payload["help"] = self.declined_text()[0]
         return payload
 
     @classmethod
-    def help(cls, question: str, lang: str) -> Answer:
-        """The answer to "hello" or "what can you do": what Steward covers and how to ask."""
-        return cls(question, False, None, None, "", 0.0, (), None, (), lang, kind="help")
+    def help(cls, question: str, lang: str, kind: str = "help") -> Answer:
+        """The answer to "hello" or "what can you do" (what Steward covers and how to ask), or
+        with `kind` "thanks" to thanks."""
+        return cls(question, False, None, None, "", 0.0, (), None, (), lang, kind=kind)
 
 
 _INVISIBLE = re.compile(
@@ -237,6 +239,8 @@ class Engine:
         text = validate_question(question)
         if (greeting := greeting_language(text)) is not None:
             return Answer.help(text, greeting if lang == "auto" else lang)
+        if (thanked := thanks_language(text)) is not None:
+            return Answer.help(text, thanked if lang == "auto" else lang, "thanks")
         owners = (SHARED, guild) if guild else (SHARED,)
         result = self.matcher.match(text, owners)
         best = result.best

@@ -41,7 +41,7 @@ def answer_embed(answer: Answer) -> discord.Embed:
     lang = answer.lang
     if not answer.answered:
         text, heading = answer.declined_text()
-        colour = ANSWER_COLOUR if answer.kind == "help" else DECLINE_COLOUR
+        colour = ANSWER_COLOUR if answer.kind is not None else DECLINE_COLOUR
         embed = discord.Embed(description=text, colour=colour)
         if answer.suggestions:
             embed.add_field(

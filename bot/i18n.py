@@ -11,6 +11,14 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "I don't know: Steward's sources do not answer “{question}”{stop}",
         "es": "No lo sé: las fuentes de Steward no responden a «{question}»{stop}",
     },
+    "thanks": {
+        "en": "You're welcome. Ask me anything else about the worker organizing task force, "
+        "Executive Order 14025, the May 2022 roundtable, the Senate hearing or the Better for "
+        "All campaign.",
+        "es": "De nada. Pregúntame lo que quieras sobre el grupo de trabajo de organización "
+        "laboral, la Orden Ejecutiva 14025, la mesa redonda de mayo de 2022, la audiencia del "
+        "Senado o la campaña Better for All.",
+    },
     "help": {
         "en": "I'm Steward. I answer questions about US worker-organizing policy from sourced "
         "documents: the White House Task Force on Worker Organizing and Empowerment, Executive "

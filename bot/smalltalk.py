@@ -1,8 +1,9 @@
-"""Greetings and requests for help ("hello", "what can you do", "ayuda").
+"""Greetings and requests for help ("hello", "what can you do", "ayuda"), and thanks.
 
-They are not questions about the sources: Steward answers them with what it covers and how to
-ask, and does not count them as unanswered. A message counts only when all of it is one of
-these phrases (after folding case, accents and punctuation), or one typo away from one.
+They are not questions about the sources: Steward answers a greeting with what it covers and
+how to ask, thanks with a short reply, and counts neither as unanswered. A message counts only
+when all of it is one of these phrases (after folding case, accents and punctuation), or one
+typo away from one; thanks, when every word of it is a word of thanks.
 """
 
 from __future__ import annotations
@@ -63,12 +64,26 @@ PHRASES: dict[str, frozenset[str]] = {
 }
 # Words that do not change what such a message asks ("hi steward", "ayuda por favor").
 FILLER = frozenset({"steward", "bot", "please", "pls", "thanks", "por", "favor", "gracias"})
+# A message of thanks: one of the first words, the others from the second set or `FILLER`.
+THANKS = {
+    "en": frozenset({"thanks", "thank", "thx", "ty", "cheers"}),
+    "es": frozenset({"gracias", "agradezco", "agradecido", "agradecida"}),
+}
+THANKS_WITH = frozenset(
+    {"you", "so", "much", "a", "lot", "very", "ok", "okay", "great", "awesome", "perfect"}
+    | {"muchas", "muchisimas", "mil", "te", "se", "lo", "muy", "perfecto", "vale", "genial"}
+    | {"compa", "companero", "companera", "amigo", "amiga"}
+)
+
+
+def _words(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    letters = "".join(c if c.isalnum() else " " for c in folded if not unicodedata.combining(c))
+    return letters.split()
 
 
 def _normalise(text: str) -> str:
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    letters = "".join(c if c.isalnum() else " " for c in folded if not unicodedata.combining(c))
-    return " ".join(w for w in letters.split() if w not in FILLER)
+    return " ".join(w for w in _words(text) if w not in FILLER)
 
 
 def _one_edit_apart(a: str, b: str) -> bool:
@@ -95,5 +110,15 @@ def greeting_language(message: str) -> str | None:
         return None
     for lang, phrases in PHRASES.items():
         if any(len(p) >= 5 and _one_edit_apart(said, p) for p in phrases):
+            return lang
+    return None
+
+
+def thanks_language(message: str) -> str | None:
+    """The language of the thanks that `message` is ("thanks!", "muchas gracias compañero"),
+    or None."""
+    words = set(_words(message))
+    for lang, thanks in THANKS.items():
+        if words & thanks and words <= thanks | THANKS_WITH | FILLER:
             return lang
     return None

@@ -64,3 +64,32 @@ def test_the_engine_answers_a_greeting_with_help_in_the_asked_language(engine):
     assert engine.ask("ayuda").lang == "es"
     declined = engine.ask("Who won the World Cup?")
     assert declined.counts_as_gap and "help" not in declined.to_json()
+
+
+@pytest.mark.parametrize(
+    ("message", "lang"),
+    [
+        ("thanks", "en"),
+        ("Thank you so much!", "en"),
+        ("ok thx steward", "en"),
+        ("gracias", "es"),
+        ("¡Muchas gracias, compañero!", "es"),
+        ("mil gracias", "es"),
+    ],
+)
+def test_thanks_gets_a_short_reply_and_is_no_gap(engine, message, lang):
+    from bot.smalltalk import thanks_language
+
+    assert thanks_language(message) == lang
+    reply = engine.ask(message)
+    assert reply.kind == "thanks" and reply.lang == lang and not reply.counts_as_gap
+    assert reply.to_json()["help"].startswith("You're welcome" if lang == "en" else "De nada")
+
+
+@pytest.mark.parametrize(
+    "message", ["thanks, who chairs the task force?", "gracias por la info sobre la orden 14025"]
+)
+def test_a_question_with_thanks_in_it_is_still_a_question(message):
+    from bot.smalltalk import thanks_language
+
+    assert thanks_language(message) is None
