@@ -305,8 +305,11 @@ class Engine:
         confidence: float = 1.0,
         guild: str | None = None,
     ) -> Answer:
-        """The answer object for a known entry (a match, a button press or /faq show)."""
+        """The answer object for a known entry (a match, a button press or /faq show); an
+        entry not yet translated into `lang` is shown in English, and its note says so."""
         matched_q, answer, note = entry.text(lang)
+        if lang != "en" and lang not in entry.translations:
+            note = "\n\n".join(n for n in (t("untranslated", lang), note) if n)
         return Answer(
             question=question if question is not None else matched_q,
             answered=True,

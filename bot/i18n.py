@@ -51,6 +51,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     "sources": {"en": "Sources", "es": "Fuentes"},
     "note": {"en": "Note", "es": "Nota"},
+    "untranslated": {
+        "en": "This answer has not been translated yet, so it is shown in English.",
+        "es": "Esta respuesta aún no está traducida al español: se muestra en inglés.",
+    },
     "confidence": {"en": "Confidence", "es": "Confianza"},
     "related": {"en": "Related", "es": "Relacionadas"},
     "suggestions": {"en": "Did you mean", "es": "¿Quisiste decir"},

@@ -239,3 +239,27 @@ def test_a_document_cited_twice_for_the_same_words_is_shown_once(make_knowledge)
         ("https://example.org/memo", "It has 12 members."),
         ("https://example.org/minutes", "Alice Smith"),
     ]
+
+
+def test_an_entry_without_spanish_says_so_when_asked_in_spanish(engine):
+    from bot.knowledge import parse_entry_list
+    from bot.yamlsafe import load_yaml
+
+    entries, problems = parse_entry_list(
+        load_yaml(
+            "- id: our-meeting\n  question: When is our next union meeting?\n"
+            "  answer: Tuesday at 6 pm in the break room.\n"
+            "  sources:\n  - url: https://example.org/meetings\n"
+        ),
+        "faq.yaml",
+        "555",
+    )
+    assert problems == []
+    engine.replace_guild("555", entries)
+    try:
+        spanish = engine.render(entries[0], "es", guild="555")
+        english = engine.render(entries[0], "en", guild="555")
+    finally:
+        engine.replace_guild("555", [])
+    assert spanish.answer == english.answer and spanish.lang == "es"
+    assert spanish.note and "no está traducida" in spanish.note and english.note is None
