@@ -15,6 +15,9 @@ past saturation: how many were acknowledged within Discord's 3 s, answered, or l
 bot a ticker records how late the event loop wakes (its longest stall). The sustained rate is
 the highest paced rate that was kept up (95%) with every answer's p99 under 1 s. The questions
 are the engine benchmark's mix; `--entries 10000` serves a synthetic knowledge directory.
+`--engine-free` answers every question once before connecting and then serves those answers
+from memory: what Steward's Discord side (embeds, buttons, the worker hand-off, gap counts)
+sustains with the matching cost taken away, the ceiling any faster engine could reach here.
 """
 
 from __future__ import annotations
@@ -82,14 +85,31 @@ def _baseline_bot() -> Any:
     return Baseline()
 
 
-async def serve_bot(which: str) -> list[tuple[float, float]]:
-    """Run one bot (settings from the environment) with a ticker until SIGTERM; its stalls."""
+def _answers_from_memory(bot: Any, questions: list[str]) -> None:
+    """Make the bot's engine answer `questions` from memory: each asked once now, per language
+    the bot may ask in, and then looked up (any other question is asked as usual)."""
+    engine = bot.engine
+    ask = engine.ask
+    known = {(q, lang): ask(q, str(GUILD), lang) for q in questions for lang in ("auto", "es")}
+
+    def remembered(question: str, guild: str | None = None, lang: str = "auto") -> Any:
+        found = known.get((question, lang)) if guild == str(GUILD) else None
+        return found if found is not None else ask(question, guild, lang)
+
+    engine.ask = remembered
+
+
+async def serve_bot(which: str, remembered: list[str] | None) -> list[tuple[float, float]]:
+    """Run one bot (settings from the environment) with a ticker until SIGTERM; its stalls.
+    `remembered`: questions Steward answers from memory (`--engine-free`)."""
     from bot.client import point_discord_at, prepare_bot
     from bot.config import Settings
 
     settings = Settings()
     if which == "steward":
         bot = prepare_bot(settings)
+        if remembered is not None:
+            _answers_from_memory(bot, remembered)
     else:
         point_discord_at(settings.discord_api_base, settings.discord_gateway_url)
         bot = _baseline_bot()
@@ -270,7 +290,12 @@ async def _measure(
 
 
 async def run_load(
-    rates: list[float], seconds: float, burst: int, entries: int, semantic: str
+    rates: list[float],
+    seconds: float,
+    burst: int,
+    entries: int,
+    semantic: str,
+    engine_free: bool = False,
 ) -> dict[str, Any]:
     """Measure the do-nothing bot, then Steward; return both and how they compare."""
     with tempfile.TemporaryDirectory() as tmp_name:
@@ -292,6 +317,9 @@ async def run_load(
             "STEWARD_LOG_LEVEL": "WARNING",
             "STEWARD_SEMANTIC": semantic,
         }
+        if engine_free:
+            (tmp / "questions.json").write_text(json.dumps(questions))
+            env["BENCH_ANSWERS_FROM"] = str(tmp / "questions.json")
         args = (questions, rates, seconds, burst, tmp)
         baseline = await _measure("baseline", env, *args)
         steward = await _measure("steward", env, *args)
@@ -300,6 +328,7 @@ async def run_load(
     return {
         "knowledge": f"synthetic, {entries} entries" if entries else "shipped",
         "semantic": semantic,
+        "engine": "answers from memory" if engine_free else "each question matched",
         "setup": "stand-in and load in one process, each bot in another, one after the other",
         "do_nothing_bot": baseline,
         "steward": steward,
@@ -319,14 +348,21 @@ def main() -> None:
     parser.add_argument("--burst", type=int, default=300, help="then N at once (0: none)")
     parser.add_argument("--entries", type=int, default=0)
     parser.add_argument("--semantic", choices=("on", "off"), default="off")
+    parser.add_argument(
+        "--engine-free", action="store_true", help="Steward answers from memory (see above)"
+    )
     parser.add_argument("--serve-bot", nargs=2, metavar=("WHICH", "STALLS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.serve_bot:
         which, stalls = args.serve_bot
-        Path(stalls).write_text(json.dumps(asyncio.run(serve_bot(which))))
+        remembered = os.environ.get("BENCH_ANSWERS_FROM")
+        questions = json.loads(Path(remembered).read_text()) if remembered else None
+        Path(stalls).write_text(json.dumps(asyncio.run(serve_bot(which, questions))))
         return
     rates = [float(r) for r in args.rates.split(",") if r.strip()]
-    figures = asyncio.run(run_load(rates, args.seconds, args.burst, args.entries, args.semantic))
+    figures = asyncio.run(
+        run_load(rates, args.seconds, args.burst, args.entries, args.semantic, args.engine_free)
+    )
     print(json.dumps(figures, indent=2))
 
 
