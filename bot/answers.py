@@ -24,7 +24,7 @@ from bot.smalltalk import greeting_language, thanks_language
 from bot.text import basic_tokens, cue_language, detect_language, fold_quote, language_cues
 from bot.yamlsafe import UNPAIRED_SURROGATE
 
-MAX_QUESTION_CHARS = 500
+MAX_QUESTION_CHARS = 2000  # a Discord message: a long one ends with its question (`Matcher.views`)
 
 
 class QuestionError(ValueError):

@@ -18,6 +18,7 @@ from collections.abc import Iterable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from enum import Enum
+from typing import NamedTuple
 
 import numpy as np
 
@@ -25,7 +26,7 @@ from bot.decision import DecisionModel, Policy, load_model
 from bot.knowledge import Entry
 from bot.lexical import LexicalIndex, LexicalMatch, Query
 from bot.semantic import PASSAGE, SHARED, SemanticIndex, SemanticScores
-from bot.text import Lexicon, basic_tokens, question_parts, written_as_names
+from bot.text import Lexicon, basic_tokens, question_parts, sentences, written_as_names
 
 _LETTERS = re.compile(r"[^\W\d_]+")
 RETRIEVED = 10  # entries taken from each retriever
@@ -107,6 +108,14 @@ class MatchResult:
     def best(self) -> Candidate | None:
         """The top candidate, if any."""
         return self.candidates[0] if self.candidates else None
+
+
+class View(NamedTuple):
+    """One text a message is judged by (`Matcher.views`)."""
+
+    text: str
+    corrected: bool = False  # the message with its typos corrected
+    part: bool = False  # a clause or sentence of the message, not all of it
 
 
 @dataclass
@@ -215,14 +224,23 @@ class Matcher:
 
     # -- features -------------------------------------------------------------------------
 
-    def views(self, question: str, owners: Sequence[str]) -> list[tuple[str, bool]]:
-        """The texts a message is judged by, each with whether it is a spelling correction:
-        the message, the clauses that ask something, and the message with its typos
-        corrected to the visible entries' words (the model weighs such a view itself)."""
+    def views(
+        self, question: str, owners: Sequence[str], *, last_sentence: bool = True
+    ) -> list[View]:
+        """The texts a message is judged by: the message, the clauses that ask something and
+        (with `last_sentence`) its last sentence, where a question sits after whatever the
+        asker told first, and the message with its typos corrected to the visible entries'
+        words (the model weighs such a view itself). Training leaves the last sentence out:
+        retrained with it, the model lost on the validation split at every seed, while the
+        model trained without it gains from it there and on long messages
+        (`benchmarks/ablations.md`)."""
         asking = [clause for clause, asks in question_parts(question) if asks]
-        views = [(question, False), *((c, False) for c in asking[-MAX_VIEWS:])]
+        said = sentences(question) if last_sentence else []
+        if len(said) > 1 and said[-1] not in asking:
+            asking.append(said[-1])
+        views = [View(question), *(View(c, part=True) for c in asking[-MAX_VIEWS:])]
         spelled = self._spelled(question, owners)
-        return [*views, (spelled, True)] if spelled else views
+        return [*views, View(spelled, corrected=True)] if spelled else views
 
     def _spelled(self, text: str, owners: Sequence[str]) -> str | None:
         """`text` with each unknown word replaced by the visible phrasings' word it is a typo
@@ -247,14 +265,11 @@ class Matcher:
         return self.semantic is not None and all(self.semantic.ready(o) for o in owners)
 
     def score_view(
-        self,
-        text: str,
-        owners: Sequence[str],
-        names: Iterable[str] = (),
-        corrected: bool = False,
+        self, view: View, owners: Sequence[str], names: Iterable[str] = ()
     ) -> list[Scored]:
         """One view's candidates with their features (not yet judged). `names`: the words the
         whole message writes as names."""
+        text = view.text
         sem: SemanticScores | None = None
         if self._semantic_ready(owners):
             assert self.semantic is not None
@@ -323,7 +338,7 @@ class Matcher:
                 "cosine": cosines[i],
                 "cos_margin": margins["cos"][i],
                 "cos_top": float(cos_order[0] == i),
-                "corrected": float(corrected),
+                "corrected": float(view.corrected),
                 "cos_z": (cosines[i] - mean) / std if sem else 0.0,
                 "answer_cos": answer_cos[i],
                 "answer_z": (answer_cos[i] - a_mean) / a_std if sem else 0.0,
@@ -374,10 +389,10 @@ class Matcher:
         names = written_as_names(question)
         best: dict[tuple[str, str], Scored] = {}
         clause_tops: set[tuple[str, str]] = set()  # the first entry of each asking clause
-        for view, corrected in self.views(question, owners):
-            scored = self.score_view(view, owners, names=names, corrected=corrected)
+        for view in self.views(question, owners):
+            scored = self.score_view(view, owners, names=names)
             self.judge(scored, policy)
-            if scored and view != question and not corrected:
+            if scored and view.part:
                 top = max(scored, key=lambda c: c.probability)
                 clause_tops.add((top.owner, top.entry_id))
             for cand in scored:

@@ -68,6 +68,22 @@ _ASKS = re.compile(rf"\b(?:{_ASKING})\b", re.IGNORECASE)
 _PLACE = re.compile(r"(?:[A-ZÁÉÍÓÚÜÑ][^\W_]*\.?\s*)+\?")
 
 
+_SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*\n\s*")
+
+
+def sentences(text: str) -> list[str]:
+    """A message's sentences (split after a full stop, "!" or "?", and at line breaks), each
+    without its final punctuation."""
+    found = (s.strip(" \t\n?.!;:…") for s in _SENTENCE_END.split(text))
+    return [s for s in found if s]
+
+
+def last_sentence(text: str) -> str:
+    """A message's last sentence: the question, after whatever the asker told first."""
+    start = max((m.end() for m in _SENTENCE_END.finditer(text) if m.end() < len(text)), default=0)
+    return text[start:]
+
+
 def question_parts(text: str) -> list[tuple[str, bool]]:
     """A message's clauses (sentences, comma-separated clauses, questions joined by "and"),
     each with whether it asks something; an empty list when the message is a single clause.

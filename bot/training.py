@@ -122,8 +122,8 @@ def _collect(
     """Every view's candidates of one question, by entry."""
     found: dict[tuple[str, str], list[Scored]] = {}
     names = written_as_names(text)
-    for view, corrected in matcher.views(text, owners):
-        for cand in matcher.score_view(view, owners, names, corrected):
+    for view in matcher.views(text, owners, last_sentence=False):
+        for cand in matcher.score_view(view, owners, names):
             if (cand.owner, cand.entry_id) in entries:
                 found.setdefault((cand.owner, cand.entry_id), []).append(cand)
     return found

@@ -84,7 +84,7 @@ class Ask(commands.Cog):
     async def ask(
         self,
         interaction: discord.Interaction[StewardBot],
-        question: app_commands.Range[str, 1, 300],
+        question: app_commands.Range[str, 1, 2000],  # MAX_QUESTION_CHARS
         private: bool | None = None,
     ) -> None:
         """/ask question [private]"""

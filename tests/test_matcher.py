@@ -83,6 +83,23 @@ def test_a_question_inside_a_longer_message_is_answered(engine):
     assert answer.answered and "Harris" in answer.answer
 
 
+@pytest.mark.parametrize(
+    "question", ["who chairs the white house task force on worker organizing", "task force chair"]
+)
+def test_a_long_message_is_answered_by_the_question_at_its_end(engine, question):
+    story = (
+        "so ive been at the distribution center for three years now and last week our shift "
+        "lead told everyone the union stuff is a waste of time. half the floor believes him and "
+        "the other half is scared to say anything 😩 my cousin works at a coffee shop in another "
+        "state and she says it is totally different there, they talk about it openly on breaks.\n"
+        "anyway i keep seeing posts about the government and labor and i dont know what is real. "
+        "we have a meeting next week and i want to get the basics right before I open my mouth.\n"
+    )
+    answer = engine.ask(story + question)
+    assert len(story) > 500
+    assert answer.answered and "Harris" in answer.answer
+
+
 def test_spanish_finds_entries_through_either_language(engine):
     answer = engine.ask(
         "¿Quién preside el grupo de trabajo sobre organización de los trabajadores?"
