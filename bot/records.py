@@ -18,6 +18,8 @@ from typing import Any
 
 import aiosqlite
 
+from bot.text import last_sentence
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS guild_config (
     guild_id TEXT PRIMARY KEY,
@@ -222,8 +224,9 @@ class Records:
     # -- gaps -----------------------------------------------------------------------------
 
     async def count_gap(self, guild_id: str, text: str) -> None:
-        """Count one declined or unsure question (normalised text only)."""
-        text = " ".join(text.casefold().split())[:MAX_GAP_TEXT]
+        """Count one declined or unsure question: its last sentence, where the question is
+        (not what the asker told first), normalised."""
+        text = " ".join(last_sentence(text).casefold().split())[-MAX_GAP_TEXT:]
         if not text:
             return
         count, _seen = self._pending_gaps.get((guild_id, text), (0, ""))

@@ -33,3 +33,18 @@ async def test_a_flush_during_another_writes_each_count_once(tmp_path):
     await records.close()
     with sqlite3.connect(records.path) as db:
         assert db.execute("SELECT COUNT(*), SUM(count) FROM gaps").fetchone() == (2_500, 5_000)
+
+
+async def test_a_long_message_is_counted_by_its_question_not_what_the_asker_told_first(tmp_path):
+    records = Records(tmp_path)
+    await records.open()
+    story = "My manager moved my shifts again!! I had to miss my kid's game\n"
+    await records.count_gap("1", story + "Who pays for   the union lawyer?")
+    await records.count_gap("1", "who pays for the union lawyer?")
+    await records.count_gap("1", "x" * 400)
+    gaps = await records.gaps("1")
+    await records.close()
+    assert [(g.text, g.count) for g in gaps] == [
+        ("who pays for the union lawyer?", 2),
+        ("x" * bot.records.MAX_GAP_TEXT, 1),
+    ]
