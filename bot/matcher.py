@@ -31,6 +31,9 @@ from bot.text import Lexicon, basic_tokens, question_parts, sentences, written_a
 _LETTERS = re.compile(r"[^\W\d_]+")
 RETRIEVED = 10  # entries taken from each retriever
 MAX_VIEWS = 3  # clauses of a message tried besides the whole message
+# the semantic retriever reads a view's last so many characters (of a long message, its end,
+# where the question is): the model's cost grows with the text's length
+EMBEDDED_CHARS = 500
 MAX_SUGGESTIONS = 3
 MAX_ALSO = 2  # answers to a message's other questions, at most
 
@@ -273,7 +276,7 @@ class Matcher:
         sem: SemanticScores | None = None
         if self._semantic_ready(owners):
             assert self.semantic is not None
-            sem = self.semantic.score(text, owners)
+            sem = self.semantic.score(text[-EMBEDDED_CHARS:], owners)
         names = [*names, *written_as_names(text)]
         found: list[Scored] = []
         queries: dict[str, Query] = {}
