@@ -11,6 +11,7 @@ import sys
 import discord
 import pytest
 
+from bot.answers import MAX_QUESTION_CHARS
 from tests.conftest import GUILD_A, GUILD_B, TOKEN
 from tests.discord_standin import StandInTimeout
 
@@ -41,7 +42,7 @@ async def test_commands_are_synced_with_spanish_localizations(standin, steward):
     assert not add.get("options")
     question = ask["options"][0]
     assert question["name"] == "question" and question["autocomplete"] is True
-    assert question["max_length"] == 300
+    assert question["max_length"] == MAX_QUESTION_CHARS  # a long message ends with its question
 
 
 async def test_ask_answers_with_sources(standin, steward):

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from bot import health
+from bot.answers import MAX_QUESTION_CHARS
 from bot.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -66,7 +67,7 @@ def test_batch_mode_one_json_line_per_question_in_order():
     lines = [
         "When was Executive Order 14025 signed?",
         "",
-        "x" * 600,
+        "x" * (MAX_QUESTION_CHARS + 1),
         "Who won the World Cup?",
         "¿Quién es Laura Garza?",
     ]
@@ -97,7 +98,7 @@ def test_batch_mode_in_plain_text_answers_as_a_single_question_does(capsys):
     ("args", "message"),
     [
         (["ask", "   "], "empty"),
-        (["ask", "y" * 501], "too long"),
+        (["ask", "y" * (MAX_QUESTION_CHARS + 1)], "too long"),
     ],
 )
 def test_bad_questions_exit_2_with_a_message(capsys, args, message):
