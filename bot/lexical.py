@@ -11,16 +11,15 @@ own lexicon, so synonyms written for the shared FAQ never change how a server's 
 from __future__ import annotations
 
 import bisect
-import heapq
 import itertools
 import math
-import operator
 import sys
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import cached_property
 
+import numpy as np
+import numpy.typing as npt
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import DamerauLevenshtein
 
@@ -44,7 +43,15 @@ class _Phrasing:
     joined: str  # the tokens sorted and joined, for rapidfuzz's token_sort_ratio
 
 
-@dataclass(frozen=True)
+def summary_score(q_cov: float, p_cov: float, fuzzy: float) -> float:
+    """One summary of a phrasing's match, for ranking (weighted F-measure and fuzzy)."""
+    if not q_cov or not p_cov:
+        return 0.0
+    f_score = 2 * q_cov * p_cov / (q_cov + p_cov)
+    return 0.75 * f_score * q_cov**0.5 + 0.25 * fuzzy * q_cov
+
+
+@dataclass(frozen=True, slots=True)
 class LexicalMatch:
     """How well one entry's best phrasing covers a question (all shares in 0..1)."""
 
@@ -56,14 +63,7 @@ class LexicalMatch:
     fuzzy: float  # rapidfuzz token_sort_ratio of the content tokens
     answer_cov: float  # of the question's weight, the share only the entry's answer has
     missing_names: float  # of the question's weight, names and numbers the entry never uses
-
-    @cached_property
-    def score(self) -> float:
-        """One summary of the match, for ranking (weighted F-measure and fuzzy)."""
-        if not self.q_cov or not self.p_cov:
-            return 0.0
-        f_score = 2 * self.q_cov * self.p_cov / (self.q_cov + self.p_cov)
-        return 0.75 * f_score * self.q_cov**0.5 + 0.25 * self.fuzzy * self.q_cov
+    score: float  # `summary_score` of the three above
 
 
 @dataclass(frozen=True)
@@ -91,12 +91,14 @@ class LexicalIndex:
         # phrasing_key -> phrasings (a tuple: almost always one, and a set costs 200 bytes)
         self._exact: dict[str, tuple[int, ...]] = {}
         self._postings: dict[str, set[int]] = defaultdict(set)
+        self._posting_arrays: dict[str, npt.NDArray[np.intp]] = {}  # the same, as arrays
         self._entry_df: Counter[str] = Counter()
         self._next_id = 0
         self._idf_cache: dict[str, float] = {}
         self._total_p: dict[int, float] = {}
         self._vocab_cache: tuple[dict[str, list[str]], dict[str, str]] | None = None
-        self._corrections: dict[str, str | None] = {}
+        self._corrections: dict[str, str | None] = {}  # typo -> indexed word (`_correct`)
+        self._spellings: dict[str, str | None] = {}  # typo -> phrasings' word (`spelling`)
         self._unigrams: Counter[str] = Counter()
         self._bigrams: Counter[tuple[str, str]] = Counter()
         self._words_sorted: list[str] | None = None
@@ -119,6 +121,7 @@ class LexicalIndex:
             self._phrasings[pid] = _Phrasing(entry.id, lang, text, toks, " ".join(sorted(toks)))
             for tok in toks:
                 self._postings[tok].add(pid)
+                self._posting_arrays.pop(tok, None)
             self._exact[key] = (*self._exact.get(key, ()), pid)
             entry_tokens |= toks
             ids.append(pid)
@@ -149,6 +152,7 @@ class LexicalIndex:
             self._count_words(key.split(), -1)
             for tok in ph.tokens:
                 self._postings[tok].discard(pid)
+                self._posting_arrays.pop(tok, None)
                 if not self._postings[tok]:
                     del self._postings[tok]
             rest = tuple(p for p in self._exact[key] if p != pid)
@@ -178,6 +182,7 @@ class LexicalIndex:
         self._vocab_cache = None
         self._words_sorted = None
         self._corrections.clear()
+        self._spellings.clear()
 
     def warm(self) -> None:
         """Build now what questions would otherwise build on first use."""
@@ -239,14 +244,22 @@ class LexicalIndex:
             self._vocab_cache = ({k: sorted(v) for k, v in buckets.items()}, spellings)
         return self._vocab_cache
 
+    @staticmethod
+    def _remembered(
+        cache: dict[str, str | None], word: str, find: Callable[[str], str | None]
+    ) -> str | None:
+        """`find(word)`, remembered in `cache` until the index changes (a plain dict: a cache
+        holding a bound method would make a reference cycle, and keep an index that a reload
+        replaced alive)."""
+        if word not in cache:
+            if len(cache) >= CORRECTIONS_KEPT:
+                cache.clear()
+            cache[word] = find(word)
+        return cache[word]
+
     def _correct(self, token: str) -> str | None:
-        """`_correct_uncached`, remembered (a plain dict: a cache holding a bound method would
-        make a reference cycle, and keep an index that a reload replaced alive)."""
-        if token not in self._corrections:
-            if len(self._corrections) >= CORRECTIONS_KEPT:
-                self._corrections.clear()
-            self._corrections[token] = self._correct_uncached(token)
-        return self._corrections[token]
+        """`_correct_uncached`, remembered."""
+        return self._remembered(self._corrections, token, self._correct_uncached)
 
     def _correct_uncached(self, token: str) -> str | None:
         """An indexed word this one is a typo, an inflection or an unfinished form of."""
@@ -313,65 +326,69 @@ class LexicalIndex:
     ) -> list[LexicalMatch]:
         """The best `limit` entries for `query`, plus every entry in `only` (scored even if
         the shortlist misses it)."""
-        acc, acc_p = self._accumulate([(t, c, w) for t, c, w in query.terms.values() if c], only)
-        # ties go to the earlier phrasing, so a run never depends on set order (hash seeds)
-        top = heapq.nlargest(SHORTLIST * 2, zip(acc.values(), map(operator.neg, acc), strict=True))
-        shortlist = [-negated for _, negated in top]
         wanted = dict.fromkeys(only)
+        acc, acc_p, touched = self._accumulate(
+            [(t, c, w) for t, c, w in query.terms.values() if c], wanted
+        )
+        # the best-covered phrasings; ties go to the earlier phrasing, so a run never depends
+        # on set order (hash seeds)
+        found = np.flatnonzero(touched)
+        shortlist: list[int] = found[np.lexsort((found, -acc[found]))[: SHORTLIST * 2]].tolist()
+        listed = set(shortlist)
         shortlist += [
-            p for e in wanted for p in sorted(self._by_entry.get(e, ())) if p not in shortlist
+            p for e in wanted for p in sorted(self._by_entry.get(e, ())) if p not in listed
         ]
+        if not shortlist:
+            return []
+        phrasings = [self._phrasings[pid] for pid in shortlist]
+        fuzzy = process.cdist(
+            [query.joined],
+            [ph.joined for ph in phrasings],
+            scorer=fuzz.token_sort_ratio,
+            dtype=np.float64,
+        )[0].tolist()
+        matched_q, matched_p = acc[shortlist].tolist(), acc_p[shortlist].tolist()
+        total_q = query.total or 1.0
+        best: dict[str, tuple[float, int]] = {}  # entry -> (score, position in the shortlist)
+        covers: list[tuple[float, float, float]] = []
+        for i, (pid, ph) in enumerate(zip(shortlist, phrasings, strict=True)):
+            total_p = self._total_p.get(pid)
+            if total_p is None:
+                total_p = self._total_p[pid] = math.fsum(map(self._phrasing_weight, ph.tokens))
+            cover = (
+                min(matched_q[i] / total_q, 1.0),
+                min(matched_p[i] / total_p, 1.0) if total_p else 0.0,
+                fuzzy[i] / 100.0,
+            )
+            covers.append(cover)
+            score = summary_score(*cover)
+            prev = best.get(ph.entry_id)
+            if prev is None or score > prev[0]:
+                best[ph.entry_id] = (score, i)
         credited = [(t, w * c) for t, c, w in query.terms.values() if c]
         named = [(t, w) for t, _c, w in query.terms.values() if t in query.names]
-        missing: dict[str, float] = {}  # per entry: what the question names it never uses
-        best: dict[str, LexicalMatch] = {}
-        for pid in shortlist:
-            ph = self._phrasings[pid]
-            if ph.entry_id not in missing:
-                vocab = self._entry_vocab.get(ph.entry_id, frozenset())
-                missing[ph.entry_id] = math.fsum(w for t, w in named if t not in vocab)
-            match = self._match(
-                ph,
-                pid,
-                query,
-                (acc.get(pid, 0.0), acc_p.get(pid, 0.0)),
-                credited,
-                missing[ph.entry_id],
+        ranked = sorted(best.items(), key=lambda kv: (-kv[1][0], kv[0]))
+        out: list[LexicalMatch] = []
+        for rank, (entry_id, (score, i)) in enumerate(ranked):
+            if rank >= limit and entry_id not in wanted:
+                continue
+            ph = phrasings[i]
+            vocab = self._entry_vocab.get(entry_id, frozenset())
+            answer = self._answer_tokens.get(entry_id, frozenset())
+            missing = math.fsum(w for t, w in named if t not in vocab)
+            explained = math.fsum(wc for t, wc in credited if t not in ph.tokens and t in answer)
+            out.append(
+                LexicalMatch(
+                    entry_id,
+                    ph.text,
+                    ph.lang,
+                    *covers[i],
+                    min(explained / total_q, 1.0),
+                    min(missing / total_q, 1.0),
+                    score,
+                )
             )
-            prev = best.get(ph.entry_id)
-            if prev is None or match.score > prev.score:
-                best[ph.entry_id] = match
-        ranked = sorted(best.values(), key=lambda m: (-m.score, m.entry_id))
-        return [m for i, m in enumerate(ranked) if i < limit or m.entry_id in wanted]
-
-    def _match(
-        self,
-        ph: _Phrasing,
-        pid: int,
-        query: Query,
-        matched: tuple[float, float],
-        credited: list[tuple[str, float]],
-        missing: float,
-    ) -> LexicalMatch:
-        """One phrasing's match; `matched` is its matched weight on the question's side and
-        its own, `credited` the question's known words with their credited weights."""
-        matched_q, matched_p = matched
-        total_p = self._total_p.get(pid)
-        if total_p is None:
-            total_p = self._total_p[pid] = math.fsum(self._phrasing_weight(t) for t in ph.tokens)
-        answer = self._answer_tokens.get(ph.entry_id, frozenset())
-        explained = math.fsum(wc for t, wc in credited if t not in ph.tokens and t in answer)
-        total_q = query.total or 1.0
-        return LexicalMatch(
-            ph.entry_id,
-            ph.text,
-            ph.lang,
-            min(matched_q / total_q, 1.0),
-            min(matched_p / total_p, 1.0) if total_p else 0.0,
-            fuzz.token_sort_ratio(query.joined, ph.joined) / 100.0,
-            min(explained / total_q, 1.0),
-            min(missing / total_q, 1.0),
-        )
+        return out
 
     def _phrasing_weight(self, token: str) -> float:
         """A phrasing's names weigh more than its ordinary words: a question that leaves out
@@ -379,21 +396,31 @@ class LexicalIndex:
         weight = self._idf(token)
         return weight * 1.5 if self._is_name(token) else weight
 
+    def _posting(self, token: str) -> npt.NDArray[np.intp]:
+        """The phrasings holding `token`, as an array (kept until they change)."""
+        found = self._posting_arrays.get(token)
+        if found is None:
+            found = self._posting_arrays[token] = np.fromiter(
+                self._postings.get(token, ()), np.intp
+            )
+        return found
+
     def _accumulate(
         self, targets: list[tuple[str, float, float]], only: Iterable[str]
-    ) -> tuple[dict[int, float], dict[int, float]]:
-        """Matched weight per phrasing, question side and phrasing side.
+    ) -> tuple[npt.NDArray[np.float64], npt.NDArray[np.float64], npt.NDArray[np.bool_]]:
+        """Matched weight per phrasing id, question side and phrasing side, and which
+        phrasings are candidates.
 
         Candidates come from the postings of the rarer words (a phrasing that shares just
         "when" cannot score well); common words are credited to those candidates by
         membership, so a query never walks tens of thousands of postings.
         """
-        acc: dict[int, float] = defaultdict(float)
-        acc_p: dict[int, float] = defaultdict(float)
-        empty: set[int] = set()
-        ordered = sorted(targets, key=lambda t: len(self._postings.get(t[0], empty)))
-        if len(ordered) > 1 and len(self._postings.get(ordered[0][0], empty)) > CANDIDATE_BUDGET:
-            rarest = [self._postings.get(t[0], empty) for t in ordered[:3]]
+        acc = np.zeros(self._next_id)
+        acc_p = np.zeros(self._next_id)
+        touched = np.zeros(self._next_id, bool)
+        ordered = sorted(targets, key=lambda t: len(self._posting(t[0])))
+        if len(ordered) > 1 and len(self._posting(ordered[0][0])) > CANDIDATE_BUDGET:
+            rarest = [self._postings.get(t[0], set()) for t in ordered[:3]]
             seeds = set.intersection(*rarest) or set().union(
                 *(a & b for a, b in itertools.combinations(rarest, 2))
             )
@@ -404,28 +431,29 @@ class LexicalIndex:
             rare = [
                 t
                 for i, t in enumerate(ordered)
-                if i == 0 or len(self._postings.get(t[0], empty)) <= CANDIDATE_BUDGET
+                if i == 0 or len(self._posting(t[0])) <= CANDIDATE_BUDGET
             ]
             common = [t for t in ordered if t not in rare]
         seeds.update(p for e in only for p in self._by_entry.get(e, ()))
         for target, credit, weight in rare:
-            p_weight = self._phrasing_weight(target) * credit
-            for pid in self._postings.get(target, empty):
-                acc[pid] += weight * credit
-                acc_p[pid] += p_weight
-        for pid in seeds:
-            acc[pid] += 0.0
+            posting = self._posting(target)
+            acc[posting] += weight * credit
+            acc_p[posting] += self._phrasing_weight(target) * credit
+            touched[posting] = True
+        touched[np.fromiter(seeds, np.intp, len(seeds))] = True
         for target, credit, weight in common:
-            p_weight = self._phrasing_weight(target) * credit
-            for pid in acc:
-                if target in self._phrasings[pid].tokens:
-                    acc[pid] += weight * credit
-                    acc_p[pid] += p_weight
-        return acc, acc_p
+            posting = self._posting(target)
+            posting = posting[touched[posting]]
+            acc[posting] += weight * credit
+            acc_p[posting] += self._phrasing_weight(target) * credit
+        return acc, acc_p, touched
 
     def spelling(self, word: str) -> str | None:
         """The phrasings' word an unknown `word` is a typo of ("recomendations"), if any:
         within one edit, one more per `LETTERS_PER_TYPO` letters."""
+        return self._remembered(self._spellings, word, self._spelling_uncached)
+
+    def _spelling_uncached(self, word: str) -> str | None:
         known = (
             self._unigrams.get(word, 0) > 0
             or word in self.lexicon.words

@@ -67,10 +67,12 @@ def semantic_texts(entry: Entry) -> list[str]:
 
 def _margins(values: Sequence[float]) -> list[float]:
     """Each value minus the best of the others (minus 0 when there are none)."""
-    return [
-        v - max((s for j, s in enumerate(values) if j != i), default=0.0)
-        for i, v in enumerate(values)
-    ]
+    if len(values) < 2:
+        return [v - 0.0 for v in values]
+    first = max(range(len(values)), key=values.__getitem__)
+    best = values[first]
+    runner_up = max(v for i, v in enumerate(values) if i != first)
+    return [v - (runner_up if i == first else best) for i, v in enumerate(values)]
 
 
 def _holds(entry: Entry) -> frozenset[str]:
@@ -392,9 +394,9 @@ class Matcher:
         names = written_as_names(question)
         best: dict[tuple[str, str], Scored] = {}
         clause_tops: set[tuple[str, str]] = set()  # the first entry of each asking clause
-        for view in self.views(question, owners):
-            scored = self.score_view(view, owners, names=names)
-            self.judge(scored, policy)
+        views = [(v, self.score_view(v, owners, names=names)) for v in self.views(question, owners)]
+        self.judge([c for _, scored in views for c in scored], policy)  # one call: all views
+        for view, scored in views:
             if scored and view.part:
                 top = max(scored, key=lambda c: c.probability)
                 clause_tops.add((top.owner, top.entry_id))

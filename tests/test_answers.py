@@ -147,7 +147,7 @@ def test_a_close_second_is_a_choice_unless_the_first_lists_it_as_related(engine)
     unrelated = next(e.id for e in engine.entries() if e.id not in (first.id, *first.related))
 
     def scored(entry_id: str, probability: float) -> Scored:
-        match = LexicalMatch(entry_id, "", "en", 0, 0, 0, 0, 0)
+        match = LexicalMatch(entry_id, "", "en", 0, 0, 0, 0, 0, 0)
         return Scored("shared", entry_id, match, probability=probability)
 
     top = max(policy.answer + 0.01, 0.9)
