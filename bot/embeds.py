@@ -16,6 +16,7 @@ ANSWER_COLOUR = discord.Colour.dark_green()
 DECLINE_COLOUR = discord.Colour.light_grey()
 SPANISH_LOCALES = frozenset({discord.Locale.spain_spanish, discord.Locale.latin_american_spanish})
 EMBED_CHARS, EMBED_FIELDS = 6000, 25  # Discord's limits for one embed
+FIELD_CHARS = 1024  # ... and for one field's value
 
 
 def clip(text: str, limit: int) -> str:
@@ -46,7 +47,7 @@ def answer_embed(answer: Answer) -> discord.Embed:
         if answer.suggestions:
             embed.add_field(
                 name=heading,
-                value=clip("\n".join(f"• {s.question}" for s in answer.suggestions), 1024),
+                value=clip("\n".join(f"• {s.question}" for s in answer.suggestions), FIELD_CHARS),
                 inline=False,
             )
         return embed
@@ -56,7 +57,7 @@ def answer_embed(answer: Answer) -> discord.Embed:
         colour=ANSWER_COLOUR,
     )
     if answer.note:
-        embed.add_field(name=t("note", lang), value=clip(answer.note, 1024), inline=False)
+        embed.add_field(name=t("note", lang), value=clip(answer.note, FIELD_CHARS), inline=False)
     footer = f"{t('confidence', lang)}: {answer.confidence:.0%} · {t('entry_footer', lang, entry_id=answer.id)}"
     if answer.origin not in (None, "shared"):
         footer += f" · {t('server_entry', lang)}"
@@ -72,7 +73,7 @@ def _add_sources(embed: discord.Embed, answer: Answer) -> None:
     groups = group_sources(answer.sources)
     for i, (src, quotes) in enumerate(groups):
         name = f"{t('sources', lang)} {i + 1}: {clip(src.outlet, 200)}"
-        value = clip(_source_text(src, quotes, lang), 1024)
+        value = _source_text(src, quotes, lang)
         more = t("more_sources", lang, count=len(groups) - i)
         room_for_more = len(t("sources", lang)) + len(more) if i < len(groups) - 1 else 0
         if (
@@ -85,6 +86,8 @@ def _add_sources(embed: discord.Embed, answer: Answer) -> None:
 
 
 def _source_text(src: SourceRef, quotes: list[str], lang: str) -> str:
+    """A source's field: its link, date and as many of its quotes as fit whole in Discord's
+    1,024 characters, then how many more there are (a quote cut short misquotes)."""
     link = (
         f"[{clip(src.title, 200)}]({src.url})" if src.url else f"{src.title} ({t('no_link', lang)})"
     )
@@ -95,8 +98,14 @@ def _source_text(src: SourceRef, quotes: list[str], lang: str) -> str:
         lines.append(f"*{t('unchecked_link', lang)}*")
     if quotes:
         lines.append(f"{t('quote_label', lang)}:")
-        lines += [f"> {clip(_escape_quote(q), 700)}" for q in quotes]
-    return "\n".join(lines)
+    shown = [f"> {clip(_escape_quote(q), 700)}" for q in quotes]
+    for kept in range(len(shown), 1, -1):
+        more = [t("more_quotes", lang, count=len(shown) - kept)] if kept < len(shown) else []
+        text = "\n".join([*lines, *shown[:kept], *more])
+        if len(text) <= FIELD_CHARS:
+            return text
+    more = [t("more_quotes", lang, count=len(shown) - 1)] if len(shown) > 1 else []
+    return clip("\n".join([*lines, *shown[:1], *more]), FIELD_CHARS)
 
 
 def _escape_quote(text: str) -> str:

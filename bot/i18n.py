@@ -66,6 +66,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "link added by this server's moderators; its text is not checked",
         "es": "enlace añadido por los moderadores de este servidor; su texto no está verificado",
     },
+    "more_quotes": {
+        "en": "*…and {count} more quotes from this source, which do not fit here*",
+        "es": "*…y {count} citas más de esta fuente, que no caben aquí*",
+    },
     "more_sources": {
         "en": "…and {count} more sources, which do not fit here",
         "es": "…y {count} fuentes más, que no caben aquí",

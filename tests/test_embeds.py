@@ -47,3 +47,27 @@ def test_sources_past_discords_limits_are_counted_not_dropped_silently(engine):
 def test_text_shown_back_to_moderators_has_no_live_markdown():
     text = shown_back("[free money](https://evil.example) **now**", 150)
     assert text == "\\[free money](https://evil.example) \\*\\*now\\*\\*"
+
+
+def test_a_source_with_more_quotes_than_fit_shows_whole_quotes_and_counts_the_rest(engine):
+    answer = engine.ask("When was Executive Order 14025 signed?")
+    quotes = [f"Quote {n} " + "word " * 60 for n in range(6)]
+    many = replace(answer, sources=tuple(source(1, q, outlet="Outlet") for q in quotes))
+    for lang, more in (("en", "more quotes from this source"), ("es", "citas más de esta fuente")):
+        field = next(f for f in answer_embed(replace(many, lang=lang)).fields if "Outlet" in f.name)
+        shown = [line for line in field.value.splitlines() if line.startswith("> ")]
+        assert 0 < len(shown) < 6 and len(field.value) <= 1024
+        assert all(line.rstrip().endswith("word") for line in shown)  # none cut short
+        assert f"{6 - len(shown)} {more}" in field.value.splitlines()[-1]
+
+
+def test_every_shipped_answer_fits_discords_limits_without_cutting_a_quote(engine):
+    for entry in engine.entries():
+        for lang in ("en", "es"):
+            answer = engine.render(entry, lang, question=entry.question, confidence=1.0)
+            embed = answer_embed(answer)
+            assert len(embed) <= EMBED_CHARS and len(embed.fields) <= EMBED_FIELDS
+            for field in embed.fields:
+                assert len(field.value) <= 1024
+                quoted = [line for line in field.value.splitlines() if line.startswith("> ")]
+                assert not any(line.endswith("…") for line in quoted), (entry.id, lang)
