@@ -21,7 +21,14 @@ from bot.semantic import (
     default_embedder,
 )
 from bot.smalltalk import greeting_language, thanks_language
-from bot.text import basic_tokens, cue_language, detect_language, fold_quote, language_cues
+from bot.text import (
+    basic_tokens,
+    cue_language,
+    detect_language,
+    fold_quote,
+    language_cues,
+    without_markup,
+)
 from bot.yamlsafe import UNPAIRED_SURROGATE
 
 MAX_QUESTION_CHARS = 2000  # a Discord message: a long one ends with its question (`Matcher.views`)
@@ -146,8 +153,10 @@ def validate_question(question: str) -> str:
     Half a UTF-16 pair on its own (from a JSON escape, or undecodable bytes in argv) is not
     text and could be neither printed nor stored: it becomes U+FFFD. Invisible formatting
     characters (zero-width spaces, soft hyphens, byte-order marks, direction marks) are dropped:
-    they count for nothing a reader sees, and would split the words they sit in."""
-    text = _INVISIBLE.sub("", UNPAIRED_SURROGATE.sub("\ufffd", question)).strip()
+    they count for nothing a reader sees, and would split the words they sit in. Discord's
+    markup (mentions, custom emoji, timestamps) and links are not what the writer asks: they go
+    too (`without_markup`)."""
+    text = without_markup(_INVISIBLE.sub("", UNPAIRED_SURROGATE.sub("\ufffd", question))).strip()
     if not text:
         raise QuestionError("empty_question")
     if len(text) > MAX_QUESTION_CHARS:

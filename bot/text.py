@@ -71,6 +71,26 @@ _PLACE = re.compile(r"(?:[A-ZÁÉÍÓÚÜÑ][^\W_]*\.?\s*)+\?")
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*\n\s*")
 
 
+# What Discord puts in a message's text that is not what its writer asks: mentions of users,
+# roles and channels, custom emoji, timestamps, and links (their words are a web address's)
+_MARKUP = re.compile(r"<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?::\w)?)>|<?https?://[^\s>]+>?")
+_SPACES = re.compile(r"[ \t]{2,}")
+
+
+def without_markup(text: str) -> str:
+    """`text` without Discord's mentions, custom emoji, timestamps and links."""
+    return _SPACES.sub(" ", _MARKUP.sub(" ", text)) if "<" in text or "://" in text else text
+
+
+def message_end(text: str, limit: int) -> str:
+    """The last `limit` characters of a message, from a word's start: where its question is."""
+    if len(text) <= limit:
+        return text
+    end = text[-limit:]
+    cut = None if text[-limit - 1].isspace() else re.search(r"\s", end)
+    return end[cut.end() :] if cut else end
+
+
 def sentences(text: str) -> list[str]:
     """A message's sentences (split after a full stop, "!" or "?", and at line breaks), each
     without its final punctuation."""

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Awaitable
 from typing import TYPE_CHECKING, Any
 
@@ -11,17 +10,15 @@ from discord import app_commands
 from discord.app_commands import locale_str as _
 from discord.ext import commands
 
-from bot.answers import Answer, QuestionError
+from bot.answers import MAX_QUESTION_CHARS, Answer, QuestionError
 from bot.client import ShuttingDown, tell_shutting_down
 from bot.embeds import SPANISH_LOCALES, answer_embed, answer_view, choose_language, clip
 from bot.i18n import t
 from bot.respond import quick, send_answer, within_window
-from bot.text import detect_language
+from bot.text import detect_language, message_end, without_markup
 
 if TYPE_CHECKING:
     from bot.client import StewardBot
-
-MENTION = re.compile(r"<@!?\d+>")
 
 
 class Ask(commands.Cog):
@@ -47,6 +44,12 @@ class Ask(commands.Cog):
         for both."""
         guild = str(guild_id) if guild_id else None
         lang = "es" if locale in SPANISH_LOCALES else "auto"
+        # a message over the limit (Discord allows 4,000 characters with Nitro) is read from
+        # its end, where the question is; one with nothing to ask (a bare mention, an image)
+        # gets what Steward does
+        question = message_end(without_markup(question), MAX_QUESTION_CHARS)
+        if not question.strip():
+            return Answer.help("", "es" if lang == "es" else "en")
         answer = await self.bot.intake.result(
             self.bot.worker.submit(lambda: self.bot.engine.ask(question, guild, lang))
         )
@@ -173,7 +176,7 @@ class Ask(commands.Cog):
         in_dm = message.guild is None
         if not in_dm and me not in message.mentions:
             return
-        question = MENTION.sub(" ", message.content).strip() if not in_dm else message.content
+        question = without_markup(message.content).strip()  # the bot's mention included
         lang = detect_language(question) if question else "en"
         limit = self.limited(message.author.id, lang, every_time=False)
         if limit is not None:

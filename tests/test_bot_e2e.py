@@ -161,6 +161,33 @@ async def test_mention_in_a_server_gets_a_reply(standin, steward):
     assert "April 26, 2021" in reply.json["embeds"][0]["description"]
 
 
+async def test_discord_markup_and_links_are_not_part_of_the_question(standin, steward):
+    markup = f"<@&{GUILD_A}> {Q_DATE} <:pepe:123456789012345678> https://example.org/eo?id=1"
+    ex = await standin.run_app_command(
+        steward, standin.slash_command("ask", {"question": markup}, guild_id=GUILD_A)
+    )
+    assert "April 26, 2021" in embed_of(ex.data)["description"]
+    msg = standin.guild_message(GUILD_A, f"<@{standin.bot_id}> <#42> {Q_DATE}", mention_bot=True)
+    await standin.dispatch("MESSAGE_CREATE", msg)
+    reply = await standin.wait_for_message(int(msg["channel_id"]))
+    assert "April 26, 2021" in reply.json["embeds"][0]["description"]
+
+
+async def test_a_bare_mention_gets_what_steward_does(standin, steward):
+    msg = standin.guild_message(GUILD_A, f"<@{standin.bot_id}>", mention_bot=True)
+    await standin.dispatch("MESSAGE_CREATE", msg)
+    reply = await standin.wait_for_message(int(msg["channel_id"]))
+    assert reply.json["embeds"][0]["description"].startswith("I'm Steward.")
+
+
+async def test_a_message_longer_than_a_question_is_read_from_its_end(standin, steward):
+    story = "My shift starts early and the bus is late again today. " * 60  # 3,300 characters
+    target = standin.guild_message(GUILD_A, story + Q_DATE)
+    ex = await standin.run_app_command(steward, standin.message_command("Ask Steward", target))
+    assert len(story) > MAX_QUESTION_CHARS
+    assert "April 26, 2021" in embed_of(ex.data)["description"]
+
+
 async def test_message_without_mention_is_ignored(standin, steward):
     msg = standin.guild_message(GUILD_A, Q_DATE)
     await standin.dispatch("MESSAGE_CREATE", msg)

@@ -191,3 +191,19 @@ def test_words_written_as_names_are_names():
     assert written_as_names("WHEN DID BIDEN SIGN EO 14025") == []  # typed in capitals
     assert written_as_names("So I asked: did Harris come?") == ["Harris"]  # "I" is no name
     assert written_as_names("What Is The Task Force Report?") == []  # title case: no signal
+
+
+def test_discord_markup_and_links_are_dropped_and_other_angle_brackets_kept():
+    from bot.text import without_markup
+
+    text = "<@!42> <@&7> <#9> who chairs it <:pepe:123> <a:dance:5> <t:1651795200:R> https://x.org/a"
+    assert without_markup(text).split() == ["who", "chairs", "it"]
+    assert without_markup("is 3 < 4 or a<b>?") == "is 3 < 4 or a<b>?"
+
+
+def test_a_long_message_is_read_from_a_words_start_near_its_end():
+    from bot.text import message_end
+
+    assert message_end("short", 10) == "short"
+    assert message_end("one two three four", 10) == "three four"
+    assert message_end("one two three four", 9) == "four"
