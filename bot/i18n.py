@@ -133,6 +133,12 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Sources: source-id | quote, or a URL",
         "es": "Fuentes: id-de-fuente | cita, o una URL",
     },
+    "form_too_long": {
+        "en": "This entry's “{field}” is {length} characters, more than Discord's form holds "
+        "({limit}). Change it with `/faq export` and `/faq import`.",
+        "es": "El campo «{field}» de esta entrada tiene {length} caracteres, más de los que "
+        "caben en el formulario de Discord ({limit}). Cámbiala con `/faq export` y `/faq import`.",
+    },
     "field_note": {"en": "Note (optional caveat)", "es": "Nota (aclaración opcional)"},
     "field_es_question": {"en": "Question in Spanish", "es": "Pregunta"},
     "field_es_alternates": {

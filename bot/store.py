@@ -101,10 +101,16 @@ def slugify(text: str, taken: Iterable[str]) -> str:
     return slug
 
 
+# a link source in the form: the URL, a title, and a quote in quotation marks after " | " (a
+# title may hold " | " itself: "Minutes | SBWU")
+_LINK_LINE = re.compile(r'(https?://\S+)(?:\s+(.*?))??(?:\s+\|\s+["“](.*)["”])?\s*$')
+
+
 def form_to_data(
     entry_id: str, question: str, alternates: str, answer: str, sources: str, note: str = ""
 ) -> LineDict:
-    """The modal's text fields as an entry mapping ("source-id | quote" or a URL per line)."""
+    """The modal's text fields as an entry mapping (a source per line: "source-id | quote",
+    or 'URL [title] [| "quote"]')."""
     data = LineDict()
     data.line = 1
     data["id"] = entry_id
@@ -120,11 +126,13 @@ def form_to_data(
             continue
         ref = LineDict()
         ref.line = 1
-        if re.match(r"^https?://", line):
-            url, _, title = line.partition(" ")
+        if link := _LINK_LINE.match(line):
+            url, title, quote = link.groups()
             ref["url"] = url
-            if title.strip():
-                ref["title"] = title.strip()
+            if title:
+                ref["title"] = title
+            if quote:
+                ref["quote"] = quote
         else:
             source, sep, quote = line.partition("|")
             ref["source"] = source.strip()
@@ -141,7 +149,9 @@ def entry_to_form(entry: Entry) -> dict[str, str]:
     """An entry as the modal's text fields (for /faq edit)."""
     lines = []
     for c in entry.sources:
-        lines.append(f"{c.url} {c.title or ''}".strip() if c.url else f"{c.source} | {c.quote}")
+        link = f"{c.url} {c.title or ''}".strip()
+        quote = f' | "{c.quote}"' if c.quote else ""
+        lines.append(f"{link}{quote}" if c.url else f"{c.source} | {c.quote}")
     return {
         "question": entry.question,
         "alternates": "\n".join(entry.alternates),

@@ -74,12 +74,16 @@ _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+|\s*\n\s*")
 # What Discord puts in a message's text that is not what its writer asks: mentions of users,
 # roles and channels, custom emoji, timestamps, and links (their words are a web address's)
 _MARKUP = re.compile(r"<(?:@[!&]?\d+|#\d+|a?:\w+:\d+|t:-?\d+(?::\w)?)>|<?https?://[^\s>]+>?")
+_LINKED = re.compile(r"\[([^\]]*)\]\(<?https?://[^)\s]*>?\)")  # [text](url): its text
 _SPACES = re.compile(r"[ \t]{2,}")
 
 
 def without_markup(text: str) -> str:
-    """`text` without Discord's mentions, custom emoji, timestamps and links."""
-    return _SPACES.sub(" ", _MARKUP.sub(" ", text)) if "<" in text or "://" in text else text
+    """`text` without Discord's mentions, custom emoji, timestamps and links (a masked link
+    keeps its text)."""
+    if "<" not in text and "://" not in text:
+        return text
+    return _SPACES.sub(" ", _MARKUP.sub(" ", _LINKED.sub(r"\1", text)))
 
 
 def message_end(text: str, limit: int) -> str:

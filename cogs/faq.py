@@ -75,8 +75,9 @@ class ReportingView(discord.ui.View):
 
 Field = tuple[str, str, discord.TextStyle, int, bool]  # custom_id, label key, style, max, required
 SHORT, LONG = discord.TextStyle.short, discord.TextStyle.paragraph
+QUESTION_FIELD_CHARS = 150  # what the knowledge format allows a question
 ENTRY_FIELDS: list[Field] = [
-    ("question", "field_question", SHORT, 150, True),
+    ("question", "field_question", SHORT, QUESTION_FIELD_CHARS, True),
     ("alternates", "field_alternates", LONG, 4000, False),
     ("answer", "field_answer", LONG, 1000, True),
     ("sources", "field_sources", LONG, 4000, True),
@@ -90,8 +91,23 @@ SPANISH_FIELDS: list[Field] = [
 ]
 
 
+class FormTooLong(Exception):
+    """A pre-filled value longer than its field: Discord refuses such a form, and a cut value
+    would be saved cut."""
+
+    def __init__(self, label_key: str, length: int, limit: int) -> None:
+        super().__init__(label_key)
+        self.label_key, self.length, self.limit = label_key, length, limit
+
+    def message(self, lang: str) -> str:
+        """What the moderator is told, in `lang`."""
+        field = t(self.label_key, lang)
+        return t("form_too_long", lang, field=field, length=self.length, limit=self.limit)
+
+
 class FormModal(ReportingModal):
-    """A form of text inputs (add/edit: custom_ids as in the contract; Spanish text)."""
+    """A form of text inputs (add/edit: custom_ids as in the contract; Spanish text).
+    `FormTooLong` when a value does not fit its field."""
 
     def __init__(
         self,
@@ -107,6 +123,8 @@ class FormModal(ReportingModal):
         self._handler = on_submit
         self.inputs: dict[str, discord.ui.TextInput[Any]] = {}
         for cid, label_key, style, max_len, required in fields:
+            if len(values.get(cid) or "") > max_len:
+                raise FormTooLong(label_key, len(values[cid]), max_len)
             field: discord.ui.TextInput[Any] = discord.ui.TextInput(
                 label=t(label_key, lang),
                 custom_id=cid,
@@ -248,8 +266,12 @@ class GapActions(OwnedView):
 
     async def _create(self, interaction: Inter) -> None:
         await require_moderator(interaction)
+        # a gap is kept as normalised text, up to 300 characters: a question starts with a
+        # capital, and what the form's question field cannot hold is cut where the moderator
+        # sees it (a new entry: nothing saved is lost)
+        question = clip(self.text[:1].upper() + self.text[1:], QUESTION_FIELD_CHARS)
         await interaction.response.send_modal(
-            self.cog.add_modal(interaction, {"question": self.text})
+            self.cog.add_modal(interaction, {"question": question})
         )
 
 
@@ -427,14 +449,18 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             )
 
         lang = locale_language(interaction)
-        modal = FormModal(
-            t("edit_title", lang, entry_id=entry),
-            ENTRY_FIELDS,
-            submit,
-            custom_id=f"steward:edit:{entry}:{version}:{secrets.token_hex(4)}",
-            lang=lang,
-            values=entry_to_form(current),
-        )
+        try:
+            modal = FormModal(
+                t("edit_title", lang, entry_id=entry),
+                ENTRY_FIELDS,
+                submit,
+                custom_id=f"steward:edit:{entry}:{version}:{secrets.token_hex(4)}",
+                lang=lang,
+                values=entry_to_form(current),
+            )
+        except FormTooLong as exc:
+            await reply(interaction, exc.message(lang))
+            return
         await interaction.response.send_modal(modal)
 
     edit.autocomplete("entry")(entry_autocomplete)
@@ -474,8 +500,8 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             )
 
         lang = locale_language(interaction)
-        await interaction.response.send_modal(
-            FormModal(
+        try:
+            modal = FormModal(
                 t("translate_title", lang),
                 SPANISH_FIELDS,
                 submit,
@@ -483,7 +509,10 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
                 lang=lang,
                 values=values,
             )
-        )
+        except FormTooLong as exc:
+            await reply(interaction, exc.message(lang))
+            return
+        await interaction.response.send_modal(modal)
 
     translate.autocomplete("entry")(entry_autocomplete)
 

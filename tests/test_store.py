@@ -18,7 +18,14 @@ from bot.answers import Engine
 from bot.atomic import write_atomic
 from bot.knowledge import load_knowledge, parse_entries
 from bot.records import Records
-from bot.store import GuildStore, StoreError, fingerprint, form_to_data, slugify
+from bot.store import (
+    GuildStore,
+    StoreError,
+    entry_to_form,
+    fingerprint,
+    form_to_data,
+    slugify,
+)
 from bot.yamlsafe import dump_yaml
 
 GUILD = "42"
@@ -54,6 +61,29 @@ async def test_add_writes_a_valid_file_and_is_live(store):
     assert answer.answered and answer.id == entry.id
     assert not store.engine.ask("when does our chapter vote on the contract", "other").answered
     assert not store.engine.ask("when does our chapter vote on the contract", None).answered
+
+
+async def test_an_unchanged_edit_form_keeps_every_source_as_it_was(store):
+    sources = (
+        "https://example.org/bylaws Bylaws | SBWU | \"The chapter keeps a strike fund.\"\n"
+        "https://example.org/minutes Minutes | SBWU\n"
+        "blavity-roundtable | Laura Garza of Starbucks Workers United"
+    )
+    entry = await store.add(GUILD, form(sources=sources), actor=1)
+    assert [c.to_yaml() for c in entry.sources] == [
+        {
+            "url": "https://example.org/bylaws",
+            "title": "Bylaws | SBWU",
+            "quote": "The chapter keeps a strike fund.",
+        },
+        {"url": "https://example.org/minutes", "title": "Minutes | SBWU"},
+        {"source": "blavity-roundtable", "quote": "Laura Garza of Starbucks Workers United"},
+    ]
+    version = fingerprint(entry)
+    saved = await store.edit(
+        GUILD, entry.id, form_to_data(entry.id, **entry_to_form(entry)), 1, version
+    )
+    assert saved.sources == entry.sources and fingerprint(saved) == version
 
 
 async def test_invalid_entry_changes_nothing_and_lists_every_problem(store):

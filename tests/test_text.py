@@ -199,6 +199,7 @@ def test_discord_markup_and_links_are_dropped_and_other_angle_brackets_kept():
     text = "<@!42> <@&7> <#9> who chairs it <:pepe:123> <a:dance:5> <t:1651795200:R> https://x.org/a"
     assert without_markup(text).split() == ["who", "chairs", "it"]
     assert without_markup("is 3 < 4 or a<b>?") == "is 3 < 4 or a<b>?"
+    assert without_markup("[free money](https://evil.example/x) now") == "free money now"
 
 
 def test_a_long_message_is_read_from_a_words_start_near_its_end():
