@@ -204,18 +204,18 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Vista previa de la importación: aún no cambió nada",
     },
     "import_preview_description": {
-        "en": "Confirm to make this server's entries exactly the file's.",
-        "es": "Confirma para que las entradas de este servidor sean exactamente las del archivo.",
+        "en": "Confirm to add and update the file's entries. This server's other entries stay as "
+        "they are (`/faq remove` removes one).",
+        "es": "Confirma para agregar y actualizar las entradas del archivo. Las demás entradas de "
+        "este servidor quedan como están (`/faq remove` quita una).",
     },
     "import_added": {"en": "Added ({count})", "es": "Agregadas ({count})"},
     "import_changed": {"en": "Changed ({count})", "es": "Cambiadas ({count})"},
-    "import_removed": {"en": "Removed ({count})", "es": "Quitadas ({count})"},
     "import_unchanged": {"en": "{count} unchanged", "es": "{count} sin cambios"},
     "import_none": {"en": "none", "es": "ninguna"},
     "imported": {
-        "en": "Imported: {added} added, {changed} changed, {removed} removed. Live now.",
-        "es": "Importación hecha. Agregadas: {added}; cambiadas: {changed}; "
-        "quitadas: {removed}. Ya está activa.",
+        "en": "Imported: {added} added, {changed} changed. Live now.",
+        "es": "Importación hecha. Agregadas: {added}; cambiadas: {changed}. Ya está activa.",
     },
     "no_gaps": {
         "en": "No unanswered questions recorded for this server.",
@@ -337,6 +337,10 @@ MESSAGES: dict[str, dict[str, str]] = {
     "store_not_imported": {
         "en": "the file was not imported",
         "es": "El archivo no se importó:",
+    },
+    "store_import_empty": {
+        "en": "the file has no entries: nothing to import",
+        "es": "El archivo no tiene entradas: no hay nada que importar.",
     },
     "store_too_many_entries": {
         "en": "the file has {count} entries; the limit is {limit}",

@@ -62,8 +62,10 @@ class StoreError(Exception):
         self.problems = [str(p) for p in problems]
 
     def message(self, lang: str = "en") -> str:
-        """The refusal in `lang`, then every problem line as the checker wrote it."""
-        return "\n".join([t(self.key, lang, **self.values), *self.problems])
+        """The refusal in `lang` (as a sentence), then every problem line as the checker
+        wrote it."""
+        said = t(self.key, lang, **self.values)
+        return "\n".join([said[:1].upper() + said[1:], *self.problems])
 
     def __str__(self) -> str:
         return self.message()
@@ -77,7 +79,6 @@ class ImportPlan:
     entries: tuple[Entry, ...]
     added: tuple[str, ...]
     changed: tuple[str, ...]
-    removed: tuple[str, ...]
     unchanged: tuple[str, ...]
     base: str  # fingerprint of the scope when the plan was made
 
@@ -566,32 +567,34 @@ class GuildStore:
         return dump_yaml([e.to_yaml() for e in self._scope_entries(scope)])
 
     def plan_import(self, scope: str, text: str) -> ImportPlan:
-        """Validate an uploaded file as the scope's new set of entries; nothing is written."""
+        """Validate an uploaded file merged into the scope's entries (the file's entries are
+        added or replace those with their ids; the others stay); nothing is written."""
         entries, problems = parse_entries(text, "upload", scope)
         if problems:
             raise StoreError("store_not_imported", problems)
+        if not entries:
+            raise StoreError("store_import_empty")
         if len(entries) > MAX_IMPORT_ENTRIES:
             raise StoreError("store_too_many_entries", count=len(entries), limit=MAX_IMPORT_ENTRIES)
         current = {e.id: e for e in self._scope_entries(scope)}
-        problems = self._validate(scope, entries, replacing=list(current))
+        incoming = {e.id: e for e in entries}
+        merged = [incoming.pop(i, e) for i, e in current.items()] + list(incoming.values())
+        problems = self._validate(scope, merged, replacing=list(current))
         if problems:
             raise StoreError("store_not_imported", problems)
-        new_ids = [e.id for e in entries]
-        added = tuple(i for i in new_ids if i not in current)
+        added = tuple(e.id for e in entries if e.id not in current)
         changed = tuple(
             e.id
             for e in entries
             if e.id in current
             and fingerprint(current[e.id]) != fingerprint(_same_home(e, current[e.id]))
         )
-        unchanged = tuple(i for i in new_ids if i in current and i not in changed)
-        removed = tuple(i for i in current if i not in set(new_ids))
+        unchanged = tuple(e.id for e in entries if e.id in current and e.id not in changed)
         return ImportPlan(
             scope,
-            tuple(entries),
+            tuple(merged),
             added,
             changed,
-            removed,
             unchanged,
             self._scope_fingerprint(scope),
         )
@@ -624,10 +627,6 @@ class GuildStore:
                             before.to_yaml() if before else None,
                             e.to_yaml(),
                         )
-                for rid in plan.removed:
-                    await self.records.record_change(
-                        scope, rid, "import", actor, current[rid].to_yaml(), None
-                    )
 
     # -- shared knowledge -----------------------------------------------------------------
 

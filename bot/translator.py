@@ -55,7 +55,7 @@ SPANISH: dict[str, str] = {
     "Add another way to ask an entry's question (moderators)": "Agregar otra forma de hacer la pregunta de una entrada (moderadores)",
     "The new phrasing": "La nueva frase",
     "Download this server's entries as YAML (moderators)": "Descargar las entradas de este servidor en YAML (moderadores)",
-    "Replace this server's entries from a YAML file, after a preview (moderators)": "Reemplazar las entradas de este servidor desde un archivo YAML, con vista previa (moderadores)",
+    "Add or update this server's entries from a YAML file, after a preview (moderators)": "Agregar o actualizar las entradas de este servidor desde un archivo YAML, con vista previa (moderadores)",
     "A YAML file in the FAQ format": "Un archivo YAML en el formato de las preguntas frecuentes",
     "Questions the bot could not answer here, most frequent first (moderators)": "Preguntas que el bot no pudo responder aquí, las más frecuentes primero (moderadores)",
     "Every change to an entry (moderators)": "Todos los cambios de una entrada (moderadores)",

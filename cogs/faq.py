@@ -592,7 +592,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
     @app_commands.command(
         name=_("import"),
         description=_(
-            "Replace this server's entries from a YAML file, after a preview (moderators)"
+            "Add or update this server's entries from a YAML file, after a preview (moderators)"
         ),
     )
     @app_commands.describe(file=_("A YAML file in the FAQ format"))
@@ -640,13 +640,7 @@ class Faq(commands.GroupCog, group_name="faq", group_description=_("Browse and k
             except StoreError as exc:
                 await send_update(inter, content=refusal(exc, lang), view=None, embed=None)
                 return
-            done = t(
-                "imported",
-                lang,
-                added=len(plan.added),
-                changed=len(plan.changed),
-                removed=len(plan.removed),
-            )
+            done = t("imported", lang, added=len(plan.added), changed=len(plan.changed))
             await send_update(inter, content=done, view=None, embed=None)
 
         return apply
@@ -776,7 +770,6 @@ def _plan_embed(plan: ImportPlan, lang: str) -> discord.Embed:
     for key, ids in (
         ("import_added", plan.added),
         ("import_changed", plan.changed),
-        ("import_removed", plan.removed),
     ):
         embed.add_field(name=t(key, lang, count=len(ids)), value=names(ids), inline=False)
     embed.set_footer(text=t("import_unchanged", lang, count=len(plan.unchanged)))

@@ -254,12 +254,12 @@ async def test_export_import_round_trip_and_preview(standin, steward):
     body = followup.json
     fields = {f["name"]: f["value"] for f in body["embeds"][0]["fields"]}
     assert fields["Added (1)"] == "`strike-fund`" and fields["Changed (1)"].startswith("`")
-    assert fields["Removed (0)"] == "none"
+    assert not any(name.startswith("Removed") for name in fields)  # it merges
     assert "Wednesdays" not in server_file(steward).read_text()  # nothing before confirm
     done = await standin.interact(
         standin.component_interaction("steward:confirm", followup.message, permissions=MOD_PERMS)
     )
-    assert "1 added, 1 changed, 0 removed" in done.data["content"]
+    assert "1 added, 1 changed. Live now." in done.data["content"]
     assert "Wednesdays" in (await ask(standin, steward, MEETING_Q))["description"]
     assert "Wednesdays" in server_file(steward).read_text()
 
@@ -598,7 +598,6 @@ async def test_spanish_import_preview_and_refusal(standin, steward):
     assert {f["name"]: f["value"] for f in embed["fields"]} == {
         "Agregadas (1)": "`strike-fund`",
         "Cambiadas (0)": "ninguna",
-        "Quitadas (0)": "ninguna",
     }
     assert embed["footer"]["text"] == "1 sin cambios"
     assert [c["label"] for c in components(followup.json)] == ["Confirmar", "Cancelar"]
@@ -608,7 +607,7 @@ async def test_spanish_import_preview_and_refusal(standin, steward):
         )
     )
     assert done.data["content"] == (
-        "Importación hecha. Agregadas: 1; cambiadas: 0; quitadas: 0. Ya está activa."
+        "Importación hecha. Agregadas: 1; cambiadas: 0. Ya está activa."
     )
     assert steward.engine.entry("strike-fund", str(GUILD_A)) is not None
     # A refused file: the sentence is Spanish, the checker's problem lines stay as they are.

@@ -65,7 +65,7 @@ async def test_add_writes_a_valid_file_and_is_live(store):
 
 async def test_an_unchanged_edit_form_keeps_every_source_as_it_was(store):
     sources = (
-        "https://example.org/bylaws Bylaws | SBWU | \"The chapter keeps a strike fund.\"\n"
+        'https://example.org/bylaws Bylaws | SBWU | "The chapter keeps a strike fund."\n'
         "https://example.org/minutes Minutes | SBWU\n"
         "blavity-roundtable | Laura Garza of Starbucks Workers United"
     )
@@ -157,9 +157,15 @@ async def test_import_plan_then_apply(store):
           - url: https://example.org/dues
         """)
     plan = store.plan_import(GUILD, changed)
-    assert plan.added == ("dues",) and len(plan.changed) == 1 and plan.removed == ()
+    assert plan.added == ("dues",) and len(plan.changed) == 1
     await store.apply_import(plan, actor=1)
     assert store.engine.ask("how much are union dues here", GUILD).id == "dues"
+    # an import merges: entries the file leaves out stay, and an empty file is refused
+    alone = store.plan_import(GUILD, changed.split("- id: dues")[0].replace("June 10", "June 17"))
+    assert alone.changed and not alone.added and len(alone.entries) == 2
+    for empty in ("", "# nothing yet\n", "[]"):
+        with pytest.raises(StoreError, match="no entries"):
+            store.plan_import(GUILD, empty)
     with pytest.raises(StoreError, match="changed since"):
         await store.apply_import(plan, actor=1)  # the scope moved on: plan is stale
     with pytest.raises(StoreError, match=r"anchors|aliases"):
@@ -259,7 +265,7 @@ async def test_a_server_file_that_cannot_be_loaded_is_skipped_and_left_as_it_is(
     assert "could not be loaded" in refusal.message()
     with pytest.raises(StoreError, match="changes to this server's FAQ are paused"):
         await fresh.add("77", form(), actor=1)
-    plan = fresh.plan_import("77", "[]")
+    plan = fresh.plan_import("77", store.export(GUILD))
     with pytest.raises(StoreError, match="paused"):
         await fresh.apply_import(plan, actor=1)
     assert bad.read_bytes() == latin1

@@ -196,7 +196,9 @@ def test_words_written_as_names_are_names():
 def test_discord_markup_and_links_are_dropped_and_other_angle_brackets_kept():
     from bot.text import without_markup
 
-    text = "<@!42> <@&7> <#9> who chairs it <:pepe:123> <a:dance:5> <t:1651795200:R> https://x.org/a"
+    text = (
+        "<@!42> <@&7> <#9> who chairs it <:pepe:123> <a:dance:5> <t:1651795200:R> https://x.org/a"
+    )
     assert without_markup(text).split() == ["who", "chairs", "it"]
     assert without_markup("is 3 < 4 or a<b>?") == "is 3 < 4 or a<b>?"
     assert without_markup("[free money](https://evil.example/x) now") == "free money now"
