@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -28,7 +28,7 @@ class Settings(BaseSettings):
     steward_dev_guild_id: int | None = None
     steward_rate_limit: int = Field(default=5, ge=1)
     steward_rate_window: float = Field(default=10.0, gt=0)
-    steward_log_level: str = "INFO"
+    steward_log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     # off: answer from the lexical index alone (no sentence-embedding model), for small hosts
     steward_semantic: bool = True
     # discord.py waits this long after the last GUILD_CREATE before on_ready.
@@ -43,6 +43,11 @@ class Settings(BaseSettings):
             parts = [p.strip() for p in value.replace(";", ",").split(",")]
             return frozenset(int(p) for p in parts if p)
         return value
+
+    @field_validator("steward_log_level", mode="before")
+    @classmethod
+    def _level_upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
 
     @field_validator("discord_api_base")
     @classmethod

@@ -338,6 +338,10 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "the file was not imported",
         "es": "El archivo no se importó:",
     },
+    "store_phrasing_exists": {
+        "en": "'{entry_id}' already has that phrasing",
+        "es": "'{entry_id}' ya tiene esa forma de preguntar.",
+    },
     "store_import_empty": {
         "en": "the file has no entries: nothing to import",
         "es": "El archivo no tiene entradas: no hay nada que importar.",

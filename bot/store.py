@@ -36,7 +36,7 @@ from bot.knowledge import (
     validate_entries,
 )
 from bot.records import Records
-from bot.text import basic_tokens
+from bot.text import basic_tokens, phrasing_key
 from bot.worker import EngineWorker, warm_up
 from bot.yamlsafe import MAX_YAML_BYTES, SURROGATE_PROBLEM, UNPAIRED_SURROGATE, LineDict, dump_yaml
 
@@ -517,6 +517,8 @@ class GuildStore:
         """Add an alternate phrasing to an entry."""
         async with self.lock(scope):
             before = self._own(scope, entry_id)
+            if phrasing_key(phrasing) in {phrasing_key(p) for _lang, p in before.phrasings()}:
+                raise StoreError("store_phrasing_exists", entry_id=entry_id)
             data = _entry_data(before)
             data["alternates"] = [*before.alternates, phrasing.strip()]
             return await self._update(

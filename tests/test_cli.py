@@ -229,13 +229,21 @@ def test_dotenv_settings_reach_every_command(tmp_path, knowledge_copy, monkeypat
 
 
 @pytest.mark.parametrize(
-    "argv",
-    [["ask", "When was EO 14025 signed?"], ["check"], ["eval", "cases.yaml"], ["run"], ["health"]],
+    ("argv", "setting"),
+    [
+        (["ask", "When was EO 14025 signed?"], "STEWARD_RATE_LIMIT=abc"),
+        (["check"], "STEWARD_RATE_LIMIT=abc"),
+        (["check"], "STEWARD_LOG_LEVEL=LOUD"),
+        (["eval", "cases.yaml"], "STEWARD_RATE_LIMIT=abc"),
+        (["run"], "STEWARD_RATE_LIMIT=abc"),
+        (["health"], "STEWARD_RATE_LIMIT=abc"),
+    ],
 )
-def test_a_bad_setting_is_one_line_naming_it_and_exit_2(tmp_path, monkeypatch, argv):
+def test_a_bad_setting_is_one_line_naming_it_and_exit_2(tmp_path, monkeypatch, argv, setting):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / ".env").write_text("STEWARD_RATE_LIMIT=abc\n", encoding="utf-8")
-    monkeypatch.delenv("STEWARD_RATE_LIMIT", raising=False)
+    (tmp_path / ".env").write_text(f"{setting}\n", encoding="utf-8")
+    name = setting.partition("=")[0]
+    monkeypatch.delenv(name, raising=False)
     proc = subprocess.run(
         [sys.executable, "-m", "bot", *argv],
         text=True,
@@ -247,7 +255,7 @@ def test_a_bad_setting_is_one_line_naming_it_and_exit_2(tmp_path, monkeypatch, a
     )
     assert proc.returncode == 2 and proc.stdout == ""
     lines = proc.stderr.splitlines()
-    assert len(lines) == 1 and lines[0].startswith("steward: invalid setting STEWARD_RATE_LIMIT:")
+    assert len(lines) == 1 and lines[0].startswith(f"steward: invalid setting {name}:")
 
 
 def test_health_says_whether_the_bot_was_connected_lately(tmp_path, capsys):

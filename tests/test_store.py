@@ -119,6 +119,9 @@ async def test_stale_edit_is_refused(store):
 async def test_history_and_revert(store):
     entry = await store.add(GUILD, form(), actor=7)
     await store.alias(GUILD, entry.id, "contract vote when", actor=8)
+    for again in ("Contract vote, when?", entry.question.upper()):  # a phrasing it has already
+        with pytest.raises(StoreError, match="already has that phrasing"):
+            await store.alias(GUILD, entry.id, again, actor=8)
     await store.remove(GUILD, entry.id, actor=9)
     changes = await store.records.history(GUILD, entry.id)
     assert [(c.version, c.action, c.actor_id) for c in changes] == [
