@@ -8,6 +8,7 @@ from dataclasses import asdict, dataclass, field, replace
 from itertools import islice
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from bot.heap import collector_paused
 from bot.i18n import t
@@ -406,7 +407,7 @@ class Engine:
                     SourceRef(
                         None,
                         cit.title or cit.url,
-                        "link",
+                        _host(cit.url),
                         None,
                         cit.url,
                         cit.quote or "",
@@ -414,6 +415,12 @@ class Engine:
                     )
                 )
         return _without_repeats(refs)
+
+
+def _host(url: str) -> str:
+    """A link's site, named as its outlet ("example.org")."""
+    host = urlsplit(url).hostname or url
+    return host.removeprefix("www.")
 
 
 def _without_repeats(refs: list[SourceRef]) -> tuple[SourceRef, ...]:

@@ -263,3 +263,19 @@ def test_an_entry_without_spanish_says_so_when_asked_in_spanish(engine):
         engine.replace_guild("555", [])
     assert spanish.answer == english.answer and spanish.lang == "es"
     assert spanish.note and "no está traducida" in spanish.note and english.note is None
+
+
+def test_a_link_source_is_named_by_its_site(bundled):
+    from bot.knowledge import parse_entries
+
+    entries, problems = parse_entries(
+        "- id: dues\n  question: How much are union dues here?\n  answer: Dues are 1.5% of pay.\n"
+        "  sources:\n    - url: https://www.example.org/bylaws\n      title: Bylaws\n",
+        "faq.yaml",
+        "g1",
+    )
+    assert problems == []
+    engine = Engine(bundled)
+    engine.replace_guild("g1", entries)
+    answer = engine.ask("How much are union dues here?", "g1", "es")
+    assert [(s.outlet, s.title) for s in answer.sources] == [("example.org", "Bylaws")]
