@@ -123,6 +123,7 @@ class Citation:
     quote: str | None = None
     url: str | None = None
     title: str | None = None
+    line: int | None = field(default=None, compare=False)  # where it was read, for problems
 
     def to_yaml(self) -> dict[str, str]:
         """The citation as it is written in a FAQ file."""
@@ -290,6 +291,7 @@ def _parse_citation(col: _Collector, raw: Any, line: int) -> Citation | None:
             url=url.strip(),
             title=title if isinstance(title, str) else None,
             quote=quote.strip() if isinstance(quote, str) else None,
+            line=raw.line,
         )
     if not isinstance(source, str) or not source.strip():
         col.add(raw.line, "a source reference needs 'source' (a source id) or 'url'")
@@ -299,7 +301,7 @@ def _parse_citation(col: _Collector, raw: Any, line: int) -> Citation | None:
         return None
     if len(quote) > MAX_QUOTE:
         col.add(raw.line_of("quote"), f"quote is {len(quote)} characters; the limit is {MAX_QUOTE}")
-    return Citation(source=source.strip(), quote=quote.strip())
+    return Citation(source=source.strip(), quote=quote.strip(), line=raw.line_of("quote"))
 
 
 def _parse_translations(col: _Collector, data: LineDict) -> dict[str, Translation]:
@@ -423,11 +425,14 @@ def validate_entries(
     known_ids: Iterable[str] = (),
     taken_phrasings: Mapping[str, str] | None = None,
     require_translations: bool = False,
+    check_sources: bool = True,
 ) -> list[Problem]:
     """Cross-entry checks: ids, sources, quotes, related ids and one phrasing per entry.
 
     `known_ids` are ids that exist elsewhere (shared entries seen from a server) and may be
     related to but not reused; `taken_phrasings` maps phrasing keys already used to their entry.
+    Without `check_sources` (a catalogue that could not be read is its own problem) citations
+    are not checked against it.
     """
     entries = list(entries)
     problems: list[Problem] = []
@@ -442,17 +447,20 @@ def validate_entries(
         seen.setdefault(e.id, e)
     all_ids = outside | set(seen)
     for e in entries:
+        unknown: set[str] = set()  # each unknown source once per entry
         for cit in e.sources:
-            if cit.source is None:
+            if cit.source is None or not check_sources:
                 continue
             src = sources.get(cit.source)
-            if src is None:
-                problems.append(Problem(e.path, e.line, f"{e.id}: unknown source '{cit.source}'"))
-            elif fold_quote(cit.quote or "") not in src.folded_text:
+            line = cit.line or e.line
+            if src is None and cit.source not in unknown:
+                unknown.add(cit.source)
+                problems.append(Problem(e.path, line, f"{e.id}: unknown source '{cit.source}'"))
+            elif src is not None and fold_quote(cit.quote or "") not in src.folded_text:
                 problems.append(
                     Problem(
                         e.path,
-                        e.line,
+                        line,
                         f"{e.id}: quote is not verbatim in source '{cit.source}': {cit.quote!r}",
                     )
                 )
@@ -613,6 +621,7 @@ def load_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
 
 def _load_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     sources, problems = _load_sources(root)
+    catalogue_read = bool(sources) or not problems
     lexicon, lex_problems = _load_lexicon(root)
     problems += lex_problems
     entries: list[Entry] = []
@@ -623,7 +632,9 @@ def _load_knowledge(root: Path) -> tuple[KnowledgeBase, list[Problem]]:
     for found, file_problems in _parse_files(files):
         entries += found
         problems += file_problems
-    problems += validate_entries(entries, sources, require_translations=True)
+    problems += validate_entries(
+        entries, sources, require_translations=True, check_sources=catalogue_read
+    )
     by_id: dict[str, Entry] = {}
     for e in entries:
         by_id.setdefault(e.id, e)

@@ -339,3 +339,14 @@ def test_an_unpaired_surrogate_is_refused_with_its_line():
     with pytest.raises(YamlError, match="unpaired UTF-16 surrogate") as built:
         _Builder(_Loader("")).build(node)
     assert built.value.line == 2
+
+
+def test_a_problem_names_the_quotes_own_line_and_a_broken_catalogue_is_one_problem(
+    make_knowledge,
+):
+    root = make_knowledge(GOOD.replace("Alice Smith chairs", "Alice Smyth chairs"))
+    (found,) = messages(root)
+    assert found.startswith(f"{root / 'faq' / 'test.yaml'}:7: chair: quote is not verbatim")
+    (root / "sources.yaml").write_text("x: [\n", encoding="utf-8")
+    problems = messages(root)
+    assert len(problems) == 1 and "sources.yaml" in problems[0]
