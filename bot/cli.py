@@ -70,6 +70,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
     ask = sub.add_parser("ask", parents=[common], help="answer a question offline")
+    ask.set_defaults(usage=ask.format_usage())
     ask.add_argument("--json", action="store_true", help="print the JSON answer object")
     ask.add_argument("question", nargs="+", help="the question, or - to read one per line")
     sub.add_parser(
@@ -184,8 +185,8 @@ def _ask(args: argparse.Namespace, settings: Settings) -> int:
     question = " ".join(args.question)
     try:
         answer = engine.ask(question, guild, args.lang)
-    except QuestionError as exc:
-        print(f"steward: {t(exc.key, 'en', **exc.values)}", file=sys.stderr)
+    except QuestionError as exc:  # a bad argument: a usage line, as the contract says
+        print(f"{args.usage.rstrip()}\nsteward: {t(exc.key, 'en', **exc.values)}", file=sys.stderr)
         return 2
     print(
         json.dumps(answer.to_json(), ensure_ascii=False, indent=2)

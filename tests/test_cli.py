@@ -101,9 +101,10 @@ def test_batch_mode_in_plain_text_answers_as_a_single_question_does(capsys):
         (["ask", "y" * (MAX_QUESTION_CHARS + 1)], "too long"),
     ],
 )
-def test_bad_questions_exit_2_with_a_message(capsys, args, message):
+def test_bad_questions_exit_2_with_a_usage_line_and_a_message(capsys, args, message):
     assert main(args) == 2
-    assert message in capsys.readouterr().err
+    err = capsys.readouterr().err
+    assert err.startswith("usage: steward ask") and message in err
 
 
 def test_bad_arguments_exit_2_with_usage():
