@@ -31,13 +31,14 @@ SHARED_KINDS = ("answerable", "abstain", "confusable")
 
 
 def outcome(engine: Engine, case: Case, guild: str | None, own: set[str]) -> str:
-    """right / leak (a server entry answered) / wrong (another answer) / declined."""
+    """leak (one of the server's entries answered) / right / wrong (another answer) /
+    declined."""
     answer = engine.ask(case.q, guild)
+    if answer.answered and answer.id in own and answer.origin == guild:
+        return "leak"
     if judge(case, answer).passed:
         return "right"
-    if not answer.answered:
-        return "declined"
-    return "leak" if answer.id in own and answer.origin == guild else "wrong"
+    return "wrong" if answer.answered else "declined"
 
 
 def figures(engine: Engine, split: Path, servers: int) -> dict[str, object]:
